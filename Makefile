@@ -1,0 +1,55 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+# Nothing may download at run time: the model is bundled, the hub is never asked.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install run index test test-fast browser lint eval bench load clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# The CPU build of torch lies on this machine (/opt/wheels); elsewhere pip takes it from PyPI.
+	$(PIP) install -q "torch==2.13.0" || $(PIP) install -q "torch>=2.4,<2.15"
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+index: install
+	$(VENV)/bin/cd38-guide index
+
+run: index
+	$(VENV)/bin/cd38-guide serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright's own download does not work offline).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium is missing and this is not root: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi
+
+test: install browser
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check src tests app.py
+	$(VENV)/bin/mypy src
+
+eval: install
+	$(VENV)/bin/cd38-guide eval
+
+bench: install
+	$(VENV)/bin/cd38-guide bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

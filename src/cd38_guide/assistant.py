@@ -1,0 +1,119 @@
+"""The Assistant: loads corpus, model and index once, then answers questions (single, batch, follow-up)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
+
+from cd38_guide.answer import compose
+from cd38_guide.config import Settings
+from cd38_guide.corpus import Corpus, load_corpus
+from cd38_guide.errors import InputError
+from cd38_guide.index.embedder import Embedder, MiniLMEmbedder
+from cd38_guide.index.store import LoadedIndex, ensure_index
+from cd38_guide.retrieve import Retrieval, Retriever, resolve_followup
+from cd38_guide.types import Answer
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def clean_question(text: object, max_chars: int) -> str:
+    """Normalise a user's question, or refuse it with a message that says what to do.
+
+    Raises:
+        InputError: not text, empty, or longer than ``max_chars``.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"the question must be text, not {type(text).__name__}")
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the question is empty; type a question about anti-CD38 therapy in RRMM")
+    if len(text) > max_chars:
+        raise InputError(
+            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Ask about one point at a time, or paste only the relevant part."
+        )
+    return text
+
+
+class Assistant:
+    """Question answering over the corpus; thread-safe after construction, the model loads once."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self._lock = threading.Lock()
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return load_corpus(self.settings.all_corpus_dirs)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or MiniLMEmbedder(self.settings.model)
+
+    @cached_property
+    def index(self) -> LoadedIndex:
+        with self._lock:
+            return ensure_index(self.corpus, self.embedder, self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.corpus, self.index, self.embedder, self.settings.retrieval)
+
+    def warm(self) -> Assistant:
+        """Load corpus, index and model now (the first question would otherwise pay for it)."""
+        self.retriever.embedder.embed(["warm-up"])
+        return self
+
+    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+        """Ranked passages for a question (no answer composition)."""
+        return self.retriever.search(clean_question(question, self.settings.answer.max_question_chars), k)
+
+    def ask(
+        self, question: str, *, history: Sequence[str] = (), k: int | None = None, id: str | None = None
+    ) -> Answer:
+        """Answer ``question``; ``history`` holds earlier questions of the same chat (oldest first).
+
+        Raises:
+            InputError: empty or over-long question.
+        """
+        t0 = time.perf_counter()
+        text = clean_question(question, self.settings.answer.max_question_chars)
+        previous = history[-1] if history else None
+        resolved = resolve_followup(text, previous)
+        retrieval = self.retriever.search(resolved or text, k)
+        t = time.perf_counter()
+        comp = compose(retrieval, self.index, self.corpus, self.settings.answer)
+        timings = dict(retrieval.timings_ms)
+        timings["composition"] = (time.perf_counter() - t) * 1000
+        notes = list(comp.notes)
+        if resolved:
+            notes.append(f"Follow-up read as: {resolved}")
+        return Answer(
+            id=id,
+            question=text,
+            answer=comp.answer,
+            abstained=comp.abstained,
+            sentences=comp.sentences,
+            citations=comp.citations,
+            latency_ms=round((time.perf_counter() - t0) * 1000, 3),
+            language=retrieval.query.language,
+            resolved_question=resolved,
+            notes=notes,
+            covered_topics=comp.covered_topics,
+            timings_ms={k: round(v, 3) for k, v in timings.items()},
+        )
+
+    def ask_batch(self, items: Iterable[tuple[str | None, str]], k: int | None = None) -> Iterator[Answer]:
+        """Answer (id, question) pairs in order with one loaded model; a bad question raises InputError."""
+        for qid, question in items:
+            yield self.ask(question, k=k, id=qid)

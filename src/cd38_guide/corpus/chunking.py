@@ -1,0 +1,79 @@
+"""Section-aware chunking: each chunk is a run of whole sentences from ONE passage, sized for the embedder.
+
+llama-index's SentenceSplitter does the sizing and overlap with the embedder's own tokenizer; its spans are
+then snapped to the passage's sentence boundaries so highlighting and verbatim checks stay exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from cd38_guide.config import ChunkingSettings
+from cd38_guide.types import Chunk, Passage, Sentence
+
+
+def embed_prefix(passage: Passage) -> str:
+    """Title and heading, prepended to every chunk so a chunk carries its context into the vector."""
+    return f"{passage.title}. {passage.heading}."
+
+
+def _truncate(text: str, count: Callable[[str], int], limit: int) -> str:
+    if limit <= 0:
+        return ""
+    words = text.split()
+    while words and count(" ".join(words)) > limit:
+        words.pop()
+    return " ".join(words)
+
+
+def chunk_passage(passage: Passage, count_tokens: Callable[[str], int], settings: ChunkingSettings) -> list[Chunk]:
+    """Split one passage into chunks of whole sentences with overlap; ids are ``<passage id>#<ordinal>``."""
+    from llama_index.core.node_parser import SentenceSplitter
+
+    prefix = _truncate(embed_prefix(passage), count_tokens, settings.prefix_tokens)
+    sentences = passage.sentences or (Sentence(start=0, end=len(passage.text)),)
+    if count_tokens(passage.text) <= settings.chunk_tokens:
+        spans = [(0, len(sentences) - 1)]
+    else:
+        splitter = SentenceSplitter(
+            chunk_size=settings.chunk_tokens,
+            chunk_overlap=min(settings.overlap_tokens, settings.chunk_tokens // 2),
+            tokenizer=lambda s: [0] * count_tokens(s),
+            paragraph_separator="\n\n",
+        )
+        spans = []
+        cursor = 0
+        for piece in splitter.split_text(passage.text):
+            at = passage.text.find(piece[:40], max(0, cursor - len(piece)))
+            if at < 0:
+                at = cursor
+            end = at + len(piece)
+            first = next((i for i, s in enumerate(sentences) if s.end > at), len(sentences) - 1)
+            last = max(first, max((i for i, s in enumerate(sentences) if s.start < end), default=first))
+            if not spans or spans[-1] != (first, last):
+                spans.append((first, last))
+            cursor = at + 1
+    chunks = []
+    for ordinal, (first, last) in enumerate(spans):
+        start, end = sentences[first].start, sentences[last].end
+        text = passage.text[start:end]
+        chunks.append(
+            Chunk(
+                id=f"{passage.id}#{ordinal}",
+                passage_id=passage.id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=text,
+                embed_text=f"{prefix} {text}".strip(),
+                sentences=tuple(sentences[first : last + 1]),
+            )
+        )
+    return chunks
+
+
+def chunk_passages(
+    passages: Iterable[Passage], count_tokens: Callable[[str], int], settings: ChunkingSettings
+) -> list[Chunk]:
+    """Chunk every passage, in corpus order."""
+    return [c for p in passages for c in chunk_passage(p, count_tokens, settings)]

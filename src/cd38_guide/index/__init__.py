@@ -1,0 +1,1 @@
+"""Embeddings, FAISS vectors, BM25 and the manifest-checked index directory."""

@@ -1,0 +1,185 @@
+"""Hybrid retrieval: glossary query expansion, dense (FAISS) + BM25 over chunks, reciprocal rank fusion.
+
+A Chinese question is expanded into English through the glossary, so it finds the English evidence, and
+BM25's character bigrams find the Chinese abstract; a retrieved translation brings its English original.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cd38_guide.config import RetrievalSettings
+from cd38_guide.corpus import Corpus
+from cd38_guide.corpus.glossary import GlossaryEntry
+from cd38_guide.corpus.sentences import question_language
+from cd38_guide.index.embedder import Embedder
+from cd38_guide.index.lexical import tokenize
+from cd38_guide.index.store import LoadedIndex
+from cd38_guide.index.vectors import search as vector_search
+from cd38_guide.types import Hit, Language
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*|\d+q\d+\+?")
+
+
+class QueryExpander:
+    """Adds the English expansion of every glossary term found in a question."""
+
+    def __init__(self, entries: Sequence[GlossaryEntry]) -> None:
+        self._cjk: list[GlossaryEntry] = []
+        self._latin: list[tuple[re.Pattern[str], GlossaryEntry]] = []
+        for e in sorted(entries, key=lambda e: -len(e.term)):
+            if _CJK_CHAR.search(e.term):
+                self._cjk.append(e)
+            else:
+                # Short abbreviations (OS, CR, PI) only match with their exact case; longer ones in any case.
+                flags = 0 if len(e.term) <= 3 else re.IGNORECASE
+                self._latin.append((re.compile(rf"(?<![A-Za-z0-9]){re.escape(e.term)}(?![A-Za-z0-9])", flags), e))
+
+    def expand(self, question: str) -> list[str]:
+        """English expansions found in ``question``, longest terms first, without repeats."""
+        found: list[str] = []
+        covered = question
+        for e in self._cjk:
+            if e.term in covered:
+                found.append(e.expansion)
+                covered = covered.replace(e.term, " ")
+        for pattern, e in self._latin:
+            if pattern.search(covered):
+                found.append(e.expansion)
+        seen: set[str] = set()
+        return [x for x in found if not (x.lower() in seen or seen.add(x.lower()))]
+
+
+@dataclass
+class Query:
+    """A question prepared for search."""
+
+    text: str
+    language: Language
+    expansions: list[str]
+    dense_text: str
+    tokens: list[str]
+    vector: np.ndarray | None = None
+
+
+@dataclass
+class Retrieval:
+    """Ranked passages for one query, with the per-stage timings."""
+
+    query: Query
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    """Dense + BM25 search over one loaded index."""
+
+    def __init__(self, corpus: Corpus, index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.expander = QueryExpander(corpus.glossary)
+
+    def prepare(self, question: str) -> Query:
+        """Detect the language and expand the question; no model call."""
+        lang = question_language(question)
+        expansions = self.expander.expand(question)
+        if lang == "zh":
+            latin = " ".join(_LATIN_WORD.findall(question))
+            dense_text = " ".join([*expansions, latin]).strip() or question
+        else:
+            dense_text = f"{question} ({'; '.join(expansions)})" if expansions else question
+        tokens = tokenize(question) + [t for x in expansions for t in tokenize(x)]
+        return Query(text=question, language=lang, expansions=expansions, dense_text=dense_text, tokens=tokens)
+
+    def search(self, question: str, k: int | None = None) -> Retrieval:
+        """The top ``k`` passages for ``question``."""
+        k = k or self.settings.top_k
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        query = self.prepare(question)
+        timings["expansion"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        query.vector = self.embedder.embed([query.dense_text])[0]
+        timings["embedding"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        d_scores, d_ids = vector_search(self.index.vectors, query.vector, self.settings.dense_k)
+        dense_best: dict[str, float] = {}
+        for score, cid in zip(d_scores.tolist(), d_ids.tolist(), strict=True):
+            pid = self.index.chunks[self.index.id_to_chunk[cid]].passage_id
+            dense_best.setdefault(pid, score)
+        timings["dense_search"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        b_docs, b_scores = self.index.lexical.search(query.tokens, self.settings.bm25_k)
+        bm25_best: dict[str, float] = {}
+        for doc, score in zip(b_docs.tolist(), b_scores.tolist(), strict=True):
+            bm25_best.setdefault(self.index.chunks[doc].passage_id, score)
+        timings["bm25"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        hits = self.fuse(query, dense_best, bm25_best, k)
+        timings["fusion"] = (time.perf_counter() - t) * 1000
+        return Retrieval(query=query, hits=hits, timings_ms=timings)
+
+    def fuse(self, query: Query, dense: dict[str, float], bm25: dict[str, float], k: int) -> list[Hit]:
+        """Reciprocal rank fusion of passage rankings (dicts are in rank order, best first)."""
+        s = self.settings
+        fused: dict[str, float] = {}
+        for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, bm25)):
+            for rank, pid in enumerate(ranking):
+                fused[pid] = fused.get(pid, 0.0) + weight / (s.rrf_k + rank + 1)
+        passages = self.corpus.passages
+        order = sorted(fused, key=lambda pid: (-fused[pid], pid))
+        if query.language == "en":
+            # Chinese passages only add noise to an English question; their English originals are indexed too.
+            order = [pid for pid in order if pid in passages and passages[pid].language == "en"] or order
+        ranked: list[str] = []
+        for pid in order:
+            if pid in ranked:
+                continue
+            ranked.append(pid)
+            original = passages[pid].translation_of if pid in passages else None
+            if original and original not in ranked:
+                fused[original] = max(fused.get(original, 0.0), fused[pid] * 0.999)
+                ranked.append(original)
+        ranked = ranked[:k]
+        return [
+            Hit(passage_id=pid, score=round(fused[pid], 6), dense=dense.get(pid), bm25=bm25.get(pid), rank=i + 1)
+            for i, pid in enumerate(ranked)
+        ]
+
+
+def resolve_followup(question: str, previous: str | None) -> str | None:
+    """The question to search when ``question`` is a short follow-up to ``previous``, else None.
+
+    "And in frail patients?" after "What PFS did DRd give in POLLUX?" searches both together.
+    """
+    if not previous:
+        return None
+    q = question.strip()
+    lower = q.lower()
+    words = re.findall(r"[a-z0-9]+", lower)
+    zh = question_language(q) == "zh"
+    starts = (
+        "and ", "what about", "how about", "and,", "also", "what if", "in ", "for ", "with ", "same ", "but ",
+        "then ", "only ", "even ", "or ",
+    )
+    pronoun = re.search(r"\b(it|its|they|them|this|that|those|these|there|the same)\b", lower)
+    if zh:
+        is_follow = q.startswith(("那", "如果", "那么", "还有", "对于", "而", "另外", "又")) or len(q) <= 10
+    else:
+        is_follow = lower.startswith(starts) or (len(words) <= 5 and (pronoun is not None or len(words) <= 3))
+        is_follow = is_follow or (pronoun is not None and len(words) <= 8)
+    if not is_follow:
+        return None
+    return f"{previous.rstrip(' ?？。.')} {q}"
