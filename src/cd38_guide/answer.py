@@ -157,7 +157,15 @@ def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: 
     chosen: list[tuple[float, int, str, int, int]] = []
     per_passage: dict[str, int] = {}
     best = candidates[0][0] if candidates else 0.0
+    if q.language == "zh":
+        # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
+        native = [c for c in candidates if corpus.passages[c[2]].language == "zh"]
+        if native:
+            chosen.append(native[0])
+            per_passage[native[0][2]] = 1
     for cand in candidates:
+        if cand in chosen:
+            continue
         score, _, pid, start, end = cand
         if len(chosen) >= settings.max_sentences:
             break

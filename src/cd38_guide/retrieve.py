@@ -37,23 +37,28 @@ class QueryExpander:
             if _CJK_CHAR.search(e.term):
                 self._cjk.append(e)
             else:
-                # Short abbreviations (OS, CR, PI) only match with their exact case; longer ones in any case.
-                flags = 0 if len(e.term) <= 3 else re.IGNORECASE
+                # Two-letter abbreviations (OS, CR, PI, SC) only match in their exact case; longer ones in any.
+                flags = 0 if len(e.term) <= 2 else re.IGNORECASE
                 self._latin.append((re.compile(rf"(?<![A-Za-z0-9]){re.escape(e.term)}(?![A-Za-z0-9])", flags), e))
 
     def expand(self, question: str) -> list[str]:
-        """English expansions found in ``question``, longest terms first, without repeats."""
-        found: list[str] = []
+        """English expansions of the glossary terms in ``question``, in the order the terms appear.
+
+        Longer terms win over terms they contain (抗CD38单克隆抗体 before CD38单抗).
+        """
+        found: list[tuple[int, str]] = []
         covered = question
         for e in self._cjk:
-            if e.term in covered:
-                found.append(e.expansion)
-                covered = covered.replace(e.term, " ")
+            at = covered.find(e.term)
+            if at >= 0:
+                found.append((at, e.expansion))
+                covered = covered.replace(e.term, " " * len(e.term))
         for pattern, e in self._latin:
-            if pattern.search(covered):
-                found.append(e.expansion)
+            m = pattern.search(covered)
+            if m:
+                found.append((m.start(), e.expansion))
         seen: set[str] = set()
-        return [x for x in found if not (x.lower() in seen or seen.add(x.lower()))]
+        return [x for _, x in sorted(found) if not (x.lower() in seen or seen.add(x.lower()))]
 
 
 @dataclass
@@ -99,8 +104,14 @@ class Retriever:
         tokens = tokenize(question) + [t for x in expansions for t in tokenize(x)]
         return Query(text=question, language=lang, expansions=expansions, dense_text=dense_text, tokens=tokens)
 
-    def search(self, question: str, k: int | None = None) -> Retrieval:
-        """The top ``k`` passages for ``question``."""
+    def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> Retrieval:
+        """The top ``k`` passages for ``question``.
+
+        Args:
+            mode: "hybrid" (dense + BM25 fused; the default), or "dense" / "bm25" alone, for the evaluation.
+        """
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise ValueError(f"unknown retrieval mode {mode!r}")
         k = k or self.settings.top_k
         timings: dict[str, float] = {}
         t = time.perf_counter()
@@ -127,15 +138,28 @@ class Retriever:
         timings["bm25"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        hits = self.fuse(query, dense_best, bm25_best, k)
+        s = self.settings
+        rankings = {
+            "hybrid": [(s.dense_weight, dense_best), (s.bm25_weight, bm25_best)],
+            "dense": [(1.0, dense_best)],
+            "bm25": [(1.0, bm25_best)],
+        }[mode]
+        hits = self.fuse(query, rankings, dense_best, bm25_best, k)
         timings["fusion"] = (time.perf_counter() - t) * 1000
         return Retrieval(query=query, hits=hits, timings_ms=timings)
 
-    def fuse(self, query: Query, dense: dict[str, float], bm25: dict[str, float], k: int) -> list[Hit]:
-        """Reciprocal rank fusion of passage rankings (dicts are in rank order, best first)."""
+    def fuse(
+        self,
+        query: Query,
+        rankings: list[tuple[float, dict[str, float]]],
+        dense: dict[str, float],
+        bm25: dict[str, float],
+        k: int,
+    ) -> list[Hit]:
+        """Weighted reciprocal rank fusion of passage rankings (each dict in rank order, best first)."""
         s = self.settings
         fused: dict[str, float] = {}
-        for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, bm25)):
+        for weight, ranking in rankings:
             for rank, pid in enumerate(ranking):
                 fused[pid] = fused.get(pid, 0.0) + weight / (s.rrf_k + rank + 1)
         passages = self.corpus.passages

@@ -26,6 +26,21 @@ def _truncate(text: str, count: Callable[[str], int], limit: int) -> str:
     return " ".join(words)
 
 
+def _with_sentence_overlap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Make consecutive chunks share at least their boundary sentence.
+
+    The splitter's token overlap is dropped when a sentence is longer than the overlap; snapping to whole
+    sentences would then lose it, so the last sentence of each chunk is repeated at the start of the next.
+    """
+    out = spans[:1]
+    for first, last in spans[1:]:
+        prev_first, prev_last = out[-1]
+        if first > prev_last and prev_last > prev_first:
+            first = prev_last
+        out.append((first, max(first, last)))
+    return out
+
+
 def chunk_passage(passage: Passage, count_tokens: Callable[[str], int], settings: ChunkingSettings) -> list[Chunk]:
     """Split one passage into chunks of whole sentences with overlap; ids are ``<passage id>#<ordinal>``."""
     from llama_index.core.node_parser import SentenceSplitter
@@ -53,6 +68,7 @@ def chunk_passage(passage: Passage, count_tokens: Callable[[str], int], settings
             if not spans or spans[-1] != (first, last):
                 spans.append((first, last))
             cursor = at + 1
+        spans = _with_sentence_overlap(spans)
     chunks = []
     for ordinal, (first, last) in enumerate(spans):
         start, end = sentences[first].start, sentences[last].end

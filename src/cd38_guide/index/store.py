@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -186,7 +187,7 @@ def _build_locked(corpus: Corpus, embedder: Embedder, settings: Settings, key: s
     sent_texts = [sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys]
     sent_vecs = cache.embed(sent_texts)
 
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{key[:8]}"
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
     builds = home / "builds"
     tmp = builds / f".partial-{build_id}"
     tmp.mkdir(parents=True)

@@ -1,0 +1,31 @@
+from cd38_guide.index.lexical import LexicalIndex, tokenize
+
+
+def test_english_tokens_are_stemmed_and_hyphen_forms_meet():
+    assert "drd" in tokenize("D-Rd") and "drd" in tokenize("DRd")
+    assert tokenize("rechallenging")[0] == tokenize("rechallenge")[0]
+    assert "the" not in tokenize("the washout")
+
+
+def test_cytogenetic_terms_survive():
+    assert "t4_14" in tokenize("t(4;14)") and "t4_14" in tokenize("t(4; 14)")
+    assert "del17p" in tokenize("del(17p)") and "del17p" in tokenize("del17p")
+    assert "1q21" in tokenize("1q21+")
+
+
+def test_chinese_bigrams():
+    assert tokenize("洗脱期") == ["洗脱", "脱期"]
+    assert tokenize("抗CD38单抗") == ["抗", "cd38", "单抗"]
+
+
+def test_bm25_ranks_and_round_trips(tmp_path):
+    texts = ["washout before rechallenge", "neutropenia and G-CSF", "洗脱期后再次治疗"]
+    index = LexicalIndex.build(texts)
+    docs, scores = index.search(tokenize("rechallenge washout"), 3)
+    assert docs.tolist()[0] == 0 and all(scores > 0)
+    assert index.search(tokenize("洗脱期"), 3)[0].tolist() == [2]
+    assert index.search(tokenize("migraine"), 3)[0].tolist() == []
+    index.save(tmp_path / "bm25")
+    again = LexicalIndex.load(tmp_path / "bm25")
+    assert again.search(tokenize("G-CSF"), 2)[0].tolist() == [1]
+    assert again.idf("washout") == index.idf("washout") and again.idf("never-seen") > again.idf("washout")
