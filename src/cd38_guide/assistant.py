@@ -98,6 +98,7 @@ class Assistant:
         notes = list(comp.notes)
         if resolved:
             notes.append(f"Follow-up read as: {resolved}")
+        patient_report = self._patient_report(text, notes)
         return Answer(
             id=id,
             question=text,
@@ -110,8 +111,26 @@ class Assistant:
             resolved_question=resolved,
             notes=notes,
             covered_topics=comp.covered_topics,
+            patient_report=patient_report,
             timings_ms={k: round(v, 3) for k, v in timings.items()},
         )
+
+    @staticmethod
+    def _patient_report(question: str, notes: list[str]) -> dict | None:
+        """Run the rules core when the question carries a patient's facts; say what was read and assumed."""
+        from cd38_guide.rules import build_profile, check_patient, extract_patient_facts
+
+        facts = extract_patient_facts(question)
+        if facts is None:
+            return None
+        try:
+            report = check_patient(build_profile(facts))
+        except InputError as err:
+            notes.append("Patient facts were found but do not form a valid profile: " + "; ".join(err.lines))
+            return None
+        notes.append("Patient facts read from the question: " + "; ".join(facts.facts) + ".")
+        notes.extend(f"Assumed: {a}" for a in facts.assumptions)
+        return report.model_dump(mode="json")
 
     def ask_batch(self, items: Iterable[tuple[str | None, str]], k: int | None = None) -> Iterator[Answer]:
         """Answer (id, question) pairs in order with one loaded model; a bad question raises InputError."""

@@ -28,6 +28,11 @@ def _print_answer(ans, out: TextIO) -> None:  # noqa: ANN001
     for note in ans.notes:
         if note not in ans.answer:
             out.write(f"\n({note})\n")
+    if ans.patient_report:
+        from cd38_guide.rules import Report, report_to_text
+
+        out.write("\nRules check of the patient described in the question:\n")
+        out.write(report_to_text(Report.model_validate(ans.patient_report)) + "\n")
     out.write("\nDecision support from the cited sources only; check them before acting.\n")
 
 
@@ -142,6 +147,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from cd38_guide.rules import check_patient, load_profile, report_to_text
+
+    report = check_patient(load_profile(Path(args.patient)))
+    print(report.model_dump_json(indent=2) if args.json else report_to_text(report))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from cd38_guide.ui import serve
 
@@ -183,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE.jsonl", help='lines of {"id", "question"}; one answer per line')
     p.add_argument("--out", metavar="FILE", help="write batch answers here instead of stdout")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("check", parents=[common], help="check a patient profile (JSON) against the rules core")
+    p.add_argument("patient", metavar="PATIENT.json", help="the patient profile; see README for the fields")
+    p.add_argument("--json", action="store_true", help="print the report JSON")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web app (default http://127.0.0.1:7860)")
     p.add_argument("--host", default="127.0.0.1")
