@@ -6,6 +6,7 @@ spans (character offsets into the passage) and numbers the passages it copied fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,21 +36,25 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "tcr_combinations": ("combinations with bispecific antibodies and CAR-T", "与双特异性抗体和CAR-T联合"),
 }
 
+_QUANTITY = re.compile(
+    r"\b(how (long|many|much|often|frequent)|what (dose|proportion|percentage|rate|share)|rate|rates|percent|%|"
+    r"median|hazard|hr\b|pfs|os\b|orr|mrd|months?|weeks?|dose|dosing|mg|threshold|cut-?off|level)|多长|多少|几|比例|剂量|率",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+
 ENGLISH_EVIDENCE_NOTE = "注：以下证据原文为英文（引用原句，未经翻译）。"
 
 
 @dataclass(frozen=True)
 class Confidence:
-    """Evidence-strength signals; ``value`` is compared with the calibrated abstention threshold."""
+    """Evidence-strength signals behind the answer-or-abstain decision."""
 
     dense: float
     sentence: float
     coverage: float
-    unknown: float
-
-    @property
-    def value(self) -> float:
-        return 0.5 * max(self.dense, self.sentence) + 0.5 * self.coverage - 0.3 * self.unknown
+    unknown_terms: tuple[str, ...]
+    value: float
 
 
 @dataclass
@@ -77,11 +82,16 @@ def covered_topics(corpus: Corpus, language: Language) -> list[str]:
     return [TOPIC_LABELS[t][1 if language == "zh" else 0] for t in TOPIC_LABELS if t in present]
 
 
-def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus) -> Confidence:
-    """How well the top passages answer the query: dense similarity, term coverage, unknown terms."""
+def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> Confidence:
+    """How well the top passages answer the query.
+
+    ``value`` mixes the best dense similarity (query vs chunk or sentence) with how much of the question's
+    vocabulary the best passage covers (IDF-weighted, over words the corpus knows); the weights and the
+    threshold it is compared with are calibrated on eval/calibration.jsonl and recorded in AnswerSettings.
+    """
     q = retrieval.query
     if not retrieval.hits or q.vector is None:
-        return Confidence(0.0, 0.0, 0.0, 1.0)
+        return Confidence(0.0, 0.0, 0.0, tuple(q.unknown_terms), 0.0)
     top = retrieval.hits[: min(3, len(retrieval.hits))]
     dense = max((h.dense or 0.0) for h in top)
     best_sentence = 0.0
@@ -90,15 +100,23 @@ def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus) -> C
         if rows:
             best_sentence = max(best_sentence, float(np.max(index.sentence_vectors[rows] @ q.vector)))
     lexical = index.lexical
-    content = [t for t in q.tokens if not t.isdigit()]
+    max_idf = lexical.idf("\0never-a-token")
+
+    def weight(t: str) -> float:
+        # A word the corpus never uses counts by how specific it is in general English (see word_weight).
+        return lexical.idf(t) if t in lexical.df else max_idf * q.unknown_weights.get(t, 1.0)
+
     coverage = 0.0
     for h in top:
         p = corpus.passages[h.passage_id]
-        coverage = max(coverage, _weighted_overlap(content, set(tokenize(f"{p.title} {p.heading} {p.text}")), lexical.idf))
-    unknown_w = sum(lexical.idf(t) for t in set(content) if t not in lexical.df)
-    total_w = sum(lexical.idf(t) for t in set(content))
-    unknown = unknown_w / total_w if total_w else 1.0
-    return Confidence(round(dense, 4), round(best_sentence, 4), round(coverage, 4), round(unknown, 4))
+        coverage = max(coverage, _weighted_overlap(q.content_tokens, set(tokenize(f"{p.title} {p.heading} {p.text}")), weight))
+    value = settings.similarity_weight * max(dense, best_sentence) + settings.coverage_weight * coverage
+    return Confidence(round(dense, 4), round(best_sentence, 4), round(coverage, 4), tuple(q.unknown_terms), round(value, 4))
+
+
+def should_abstain(conf: Confidence, settings: AnswerSettings) -> bool:
+    """Abstain on weak evidence, or when the question names something the corpus never mentions."""
+    return conf.value < settings.abstain_threshold or (settings.abstain_on_unknown_terms and bool(conf.unknown_terms))
 
 
 def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citation:
@@ -127,8 +145,8 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
 def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> Composition:
     """Pick, order and cite answer sentences from the retrieved passages, or abstain."""
     q = retrieval.query
-    conf = confidence_of(retrieval, index, corpus)
-    if conf.value < settings.abstain_threshold or not retrieval.hits:
+    conf = confidence_of(retrieval, index, corpus, settings)
+    if should_abstain(conf, settings) or not retrieval.hits:
         topics = covered_topics(corpus, q.language)
         if q.language == "zh":
             text = "语料库中没有足以回答此问题的证据，因此不作回答。本语料库涵盖：" + "；".join(topics) + "。"
@@ -139,7 +157,7 @@ def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: 
             )
         return Composition(True, [], [], [], text, conf, topics)
 
-    top_score = retrieval.hits[0].score or 1.0
+    wants_figure = bool(_QUANTITY.search(q.text))
     candidates: list[tuple[float, int, str, int, int]] = []  # (score, hit index, pid, start, end)
     for hi, hit in enumerate(retrieval.hits):
         p = corpus.passages[hit.passage_id]
@@ -147,11 +165,18 @@ def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: 
         if not rows:
             continue
         cos = index.sentence_vectors[rows] @ q.vector
-        prior = hit.score / top_score
+        prior = 1.0 / (hit.rank**0.5)  # retrieval rank, not the near-flat RRF score
+        terms = q.tokens if p.language == "zh" else q.content_tokens
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
-            lex = _weighted_overlap(q.tokens, set(tokenize(p.text[start:end])), index.lexical.idf)
-            score = 0.45 * c + 0.30 * lex + 0.25 * prior
+            sentence = p.text[start:end]
+            lex = _weighted_overlap(terms, set(tokenize(sentence)), index.lexical.idf)
+            score = (
+                settings.sentence_similarity_weight * c
+                + settings.sentence_overlap_weight * lex
+                + settings.sentence_rank_weight * prior
+                + (settings.figure_bonus if wants_figure and _DIGIT.search(sentence) else 0.0)
+            )
             candidates.append((score, hi, p.id, start, end))
     candidates.sort(key=lambda x: (-x[0], x[1], x[3]))
     chosen: list[tuple[float, int, str, int, int]] = []

@@ -69,10 +69,17 @@ class AnswerSettings(_Section):
     max_sentences: int = Field(default=4, ge=1, le=12, description="Sentences in an answer.")
     max_per_passage: int = Field(default=2, ge=1, description="Sentences taken from one passage.")
     min_relative_score: float = Field(default=0.80, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
-    abstain_threshold: float = Field(
-        default=0.42,
-        description="Abstain when the evidence confidence is below this (calibrated on eval/calibration.jsonl).",
+    # Calibrated on eval/calibration.jsonl (questions kept apart from the gold set); see eval/README.md.
+    abstain_threshold: float = Field(default=0.42, description="Abstain when the evidence confidence is below this.")
+    similarity_weight: float = Field(default=0.5, ge=0, description="Confidence weight of the best dense similarity.")
+    coverage_weight: float = Field(default=0.5, ge=0, description="Confidence weight of question-term coverage.")
+    abstain_on_unknown_terms: bool = Field(
+        default=True, description="Abstain when the question names a rare term the corpus never mentions."
     )
+    sentence_similarity_weight: float = Field(default=0.45, ge=0, description="Sentence score: cosine to the query.")
+    sentence_overlap_weight: float = Field(default=0.30, ge=0, description="Sentence score: query-term overlap.")
+    sentence_rank_weight: float = Field(default=0.25, ge=0, description="Sentence score: 1/sqrt(passage rank).")
+    figure_bonus: float = Field(default=0.05, ge=0, description="Sentence score bonus for a figure when one is asked for.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
 
 

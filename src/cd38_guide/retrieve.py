@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from cd38_guide.corpus import Corpus
 from cd38_guide.corpus.glossary import GlossaryEntry
 from cd38_guide.corpus.sentences import question_language
 from cd38_guide.index.embedder import Embedder
-from cd38_guide.index.lexical import tokenize
+from cd38_guide.index.lexical import STOPWORDS, tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.index.vectors import search as vector_search
 from cd38_guide.types import Hit, Language
@@ -41,24 +42,28 @@ class QueryExpander:
                 flags = 0 if len(e.term) <= 2 else re.IGNORECASE
                 self._latin.append((re.compile(rf"(?<![A-Za-z0-9]){re.escape(e.term)}(?![A-Za-z0-9])", flags), e))
 
-    def expand(self, question: str) -> list[str]:
-        """English expansions of the glossary terms in ``question``, in the order the terms appear.
+    def matches(self, question: str) -> list[tuple[int, str, str]]:
+        """(position, term, English expansion) of each glossary term in ``question``, in reading order.
 
         Longer terms win over terms they contain (抗CD38单克隆抗体 before CD38单抗).
         """
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, str, str]] = []
         covered = question
         for e in self._cjk:
             at = covered.find(e.term)
             if at >= 0:
-                found.append((at, e.expansion))
+                found.append((at, e.term, e.expansion))
                 covered = covered.replace(e.term, " " * len(e.term))
         for pattern, e in self._latin:
             m = pattern.search(covered)
             if m:
-                found.append((m.start(), e.expansion))
+                found.append((m.start(), m.group(0), e.expansion))
+        return sorted(found)
+
+    def expand(self, question: str) -> list[str]:
+        """English expansions of the glossary terms in ``question``, in the order the terms appear."""
         seen: set[str] = set()
-        return [x for _, x in sorted(found) if not (x.lower() in seen or seen.add(x.lower()))]
+        return [x for _, _, x in self.matches(question) if not (x.lower() in seen or seen.add(x.lower()))]
 
 
 @dataclass
@@ -70,7 +75,32 @@ class Query:
     expansions: list[str]
     dense_text: str
     tokens: list[str]
+    content_tokens: list[str] = field(default_factory=list)
+    unknown_terms: list[str] = field(default_factory=list)
+    unknown_weights: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = None
+
+
+RARE_ZIPF = 3.5
+"""Words rarer than this in general English (wordfreq's Zipf scale) are specific terms (drug, disease or
+trial names); a question naming one that the corpus never mentions is about something the corpus lacks."""
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # bundles its word lists; no download
+
+    return float(zipf_frequency(word.lower(), "en"))
+
+
+def is_rare_word(word: str) -> bool:
+    """True for words that are uncommon in general English (and so carry the question's subject)."""
+    return _zipf(word) < RARE_ZIPF
+
+
+def word_weight(word: str) -> float:
+    """How much a word the corpus never uses should count against coverage: 0 for 'the', ~1 for 'migraine'."""
+    return min(1.0, max(0.0, (6.0 - _zipf(word)) / 3.0))
 
 
 @dataclass
@@ -95,14 +125,42 @@ class Retriever:
     def prepare(self, question: str) -> Query:
         """Detect the language and expand the question; no model call."""
         lang = question_language(question)
+        matches = self.expander.matches(question)
         expansions = self.expander.expand(question)
+        latin = " ".join(_LATIN_WORD.findall(question))
         if lang == "zh":
-            latin = " ".join(_LATIN_WORD.findall(question))
             dense_text = " ".join([*expansions, latin]).strip() or question
         else:
             dense_text = f"{question} ({'; '.join(expansions)})" if expansions else question
-        tokens = tokenize(question) + [t for x in expansions for t in tokenize(x)]
-        return Query(text=question, language=lang, expansions=expansions, dense_text=dense_text, tokens=tokens)
+        expansion_tokens = [t for x in expansions for t in tokenize(x)]
+        tokens = tokenize(question) + expansion_tokens
+        # What the English evidence must cover: for a Chinese question, its glossary expansions and Latin words
+        # (its character bigrams only ever match the Chinese abstract); for English, the whole question.
+        content = (tokenize(latin) + expansion_tokens) if lang == "zh" else tokens
+        if lang == "zh" and not content:
+            content = tokens
+        glossary_terms = {term.lower() for _, term, _ in matches}
+        df = self.index.lexical.df
+        unknown: list[str] = []
+        unknown_weights: dict[str, float] = {}
+        for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9\-]{2,}", question)):
+            word_tokens = [t for t in tokenize(word) if not t.isdigit()]
+            if not word_tokens or word.lower() in glossary_terms or any(t in df for t in word_tokens):
+                continue
+            if len(word) > 3 and is_rare_word(word):
+                unknown.append(word)
+            for t in word_tokens:
+                unknown_weights[t] = word_weight(word)
+        return Query(
+            text=question,
+            language=lang,
+            expansions=expansions,
+            dense_text=dense_text,
+            tokens=tokens,
+            content_tokens=[t for t in content if not t.isdigit()],
+            unknown_terms=unknown,
+            unknown_weights=unknown_weights,
+        )
 
     def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> Retrieval:
         """The top ``k`` passages for ``question``.
