@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report JSON")
     p.set_defaults(func=cmd_check)
 
+    from cd38_guide.education.cli import register as register_educate
+
+    register_educate(sub, common)
+
     p = sub.add_parser("serve", parents=[common], help="serve the web app (default http://127.0.0.1:7860)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
