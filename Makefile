@@ -29,11 +29,13 @@ index: install
 run: index
 	$(VENV)/bin/cd38-guide serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests (Playwright's own download does not work offline).
+# Debian's chromium for the browser tests (Playwright's own download does not work offline), and a CJK font
+# so Chinese renders in the screenshots.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	else echo "chromium is missing and this is not root: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi
+	@if dpkg -s chromium chromium-driver fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	elif command -v chromium >/dev/null 2>&1; then echo "note: fonts-noto-cjk is missing; Chinese shows as boxes in screenshots" >&2; \
+	else echo "chromium is missing and this is not root: run 'sudo apt-get install chromium chromium-driver fonts-noto-cjk'" >&2; exit 1; fi
 
 test: install browser
 	$(PY) -m pytest
@@ -50,6 +52,9 @@ eval: install
 
 bench: install
 	$(VENV)/bin/cd38-guide bench
+
+load: install
+	$(PY) eval/load_test.py --url http://$(HOST):$(PORT)/
 
 clean:
 	rm -rf $(VENV) .pytest_cache

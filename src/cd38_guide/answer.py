@@ -43,6 +43,30 @@ _QUANTITY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 
+# Requests aimed at the assistant rather than questions about the evidence (prompt injection, role play,
+# creative writing, questions about the system itself). They get the same honest abstention.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|instructions|rules?|corpus|prompt|above|previous)\b"
+    r"|\b(system prompt|developer mode|jailbreak|you are now|you're now|act as|pretend|role-?play)\b"
+    r"|\b(write|compose|tell)\b.{0,20}\b(poem|limerick|story|essay|song|joke|article)\b"
+    r"|\b(translate)\b.{0,40}\b(into|to)\b"
+    r"|\b(which|what) (llm|model|ai)\b.{0,20}\b(are you|is this)\b|\bwho (made|trained|built) you\b"
+    r"|\b(api keys?|environment variables|hidden configuration|dump your)\b"
+    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成",
+    re.IGNORECASE,
+)
+
+
+def is_instruction(question: str) -> bool:
+    """True when the text asks the assistant to do something other than answer from the evidence."""
+    return bool(_INSTRUCTION.search(question))
+
+
+# Sentences in which the corpus records that a point could not be verified: evidence of absence.
+_GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
+GAP_NOTE = "The corpus does not answer this: its closest passage records that the point was not verified."
+GAP_NOTE_ZH = "语料库无法回答此问题：最相关的段落说明这一点未经核实。"
+
 ENGLISH_EVIDENCE_NOTE = "注：以下证据原文为英文（引用原句，未经翻译）。"
 
 
@@ -106,17 +130,31 @@ def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, sett
         # A word the corpus never uses counts by how specific it is in general English (see word_weight).
         return lexical.idf(t) if t in lexical.df else max_idf * q.unknown_weights.get(t, 1.0)
 
+    def concept_weight(concept: list[str]) -> float:
+        known = [lexical.idf(t) for t in concept if t in lexical.df]
+        return max(known) if known else max(weight(t) for t in concept)
+
+    weights = [concept_weight(c) for c in q.concepts]
+    total = sum(weights)
     coverage = 0.0
     for h in top:
         p = corpus.passages[h.passage_id]
-        coverage = max(coverage, _weighted_overlap(q.content_tokens, set(tokenize(f"{p.title} {p.heading} {p.text}")), weight))
+        tokens = set(tokenize(f"{p.title} {p.heading} {p.text}"))
+        covered = sum(w for c, w in zip(q.concepts, weights, strict=True) if any(t in tokens for t in c))
+        coverage = max(coverage, covered / total if total else 0.0)
+    coverage = min(coverage, q.zh_coverage)  # untranslated Chinese content counts as uncovered
     value = settings.similarity_weight * max(dense, best_sentence) + settings.coverage_weight * coverage
     return Confidence(round(dense, 4), round(best_sentence, 4), round(coverage, 4), tuple(q.unknown_terms), round(value, 4))
 
 
-def should_abstain(conf: Confidence, settings: AnswerSettings) -> bool:
-    """Abstain on weak evidence, or when the question names something the corpus never mentions."""
-    return conf.value < settings.abstain_threshold or (settings.abstain_on_unknown_terms and bool(conf.unknown_terms))
+def should_abstain(conf: Confidence, settings: AnswerSettings, question: str = "") -> bool:
+    """Abstain on weak evidence, when the question names something the corpus never mentions, or when the
+    text is an instruction to the assistant rather than a question about the evidence."""
+    return (
+        conf.value < settings.abstain_threshold
+        or (settings.abstain_on_unknown_terms and bool(conf.unknown_terms))
+        or is_instruction(question)
+    )
 
 
 def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citation:
@@ -142,23 +180,24 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
     )
 
 
-def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> Composition:
-    """Pick, order and cite answer sentences from the retrieved passages, or abstain."""
-    q = retrieval.query
-    conf = confidence_of(retrieval, index, corpus, settings)
-    if should_abstain(conf, settings) or not retrieval.hits:
-        topics = covered_topics(corpus, q.language)
-        if q.language == "zh":
-            text = "语料库中没有足以回答此问题的证据，因此不作回答。本语料库涵盖：" + "；".join(topics) + "。"
-        else:
-            text = (
-                "The corpus does not hold evidence that answers this question, so no answer is given. "
-                "It covers: " + "; ".join(topics) + "."
-            )
-        return Composition(True, [], [], [], text, conf, topics)
+@dataclass(frozen=True)
+class _Candidate:
+    """A passage sentence that may enter the answer."""
 
+    score: float
+    hit: int
+    pid: str
+    start: int
+    end: int
+    text: str
+    tokens: frozenset[str]
+
+
+def _score_sentences(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> list[_Candidate]:
+    """Every sentence of the retrieved passages, scored by similarity, term overlap, rank and figures."""
+    q = retrieval.query
     wants_figure = bool(_QUANTITY.search(q.text))
-    candidates: list[tuple[float, int, str, int, int]] = []  # (score, hit index, pid, start, end)
+    out: list[_Candidate] = []
     for hi, hit in enumerate(retrieval.hits):
         p = corpus.passages[hit.passage_id]
         rows = index.sentence_rows.get(p.id, [])
@@ -169,53 +208,99 @@ def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: 
         terms = q.tokens if p.language == "zh" else q.content_tokens
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
-            sentence = p.text[start:end]
-            lex = _weighted_overlap(terms, set(tokenize(sentence)), index.lexical.idf)
+            text = p.text[start:end]
+            tokens = frozenset(tokenize(text))
             score = (
                 settings.sentence_similarity_weight * c
-                + settings.sentence_overlap_weight * lex
+                + settings.sentence_overlap_weight * _weighted_overlap(terms, tokens, index.lexical.idf)
                 + settings.sentence_rank_weight * prior
-                + (settings.figure_bonus if wants_figure and _DIGIT.search(sentence) else 0.0)
+                + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
             )
-            candidates.append((score, hi, p.id, start, end))
-    candidates.sort(key=lambda x: (-x[0], x[1], x[3]))
-    chosen: list[tuple[float, int, str, int, int]] = []
+            out.append(_Candidate(score, hi, p.id, start, end, text, tokens))
+    out.sort(key=lambda c: (-c.score, c.hit, c.start))
+    return out
+
+
+def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> list[_Candidate]:  # noqa: ANN001
+    """Greedy selection that rewards covering question concepts not yet covered.
+
+    A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then gets a sentence for
+    each part instead of two sentences about the first.
+    """
+    if not candidates:
+        return []
+    weights = [max((index.lexical.idf(t) for t in c if t in index.lexical.df), default=0.0) for c in q.concepts]
+    total = sum(weights) or 1.0
+    covered: set[int] = set()
+    chosen: list[_Candidate] = []
     per_passage: dict[str, int] = {}
-    best = candidates[0][0] if candidates else 0.0
+    best = candidates[0].score
     if q.language == "zh":
         # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
-        native = [c for c in candidates if corpus.passages[c[2]].language == "zh"]
-        if native:
-            chosen.append(native[0])
-            per_passage[native[0][2]] = 1
-    for cand in candidates:
-        if cand in chosen:
-            continue
-        score, _, pid, start, end = cand
-        if len(chosen) >= settings.max_sentences:
+        native = next((c for c in candidates if corpus.passages[c.pid].language == "zh"), None)
+        if native is not None:
+            chosen.append(native)
+            per_passage[native.pid] = 1
+    while len(chosen) < settings.max_sentences:
+        pick, pick_value, pick_gain = None, float("-inf"), set()
+        for c in candidates:
+            if c in chosen or per_passage.get(c.pid, 0) >= settings.max_per_passage:
+                continue
+            if any(c.text == x.text for x in chosen):
+                continue
+            gain = {i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)}
+            value = c.score + settings.coverage_gain_weight * sum(weights[i] for i in gain) / total
+            if value > pick_value:
+                pick, pick_value, pick_gain = c, value, gain
+        if pick is None:
             break
-        if chosen and score < settings.min_relative_score * best:
+        if chosen and pick.score < settings.min_relative_score * best and not pick_gain:
             break
-        if per_passage.get(pid, 0) >= settings.max_per_passage:
-            continue
-        text = corpus.passages[pid].text[start:end]
-        if any(corpus.passages[c[2]].text[c[3] : c[4]] == text for c in chosen):
-            continue
-        chosen.append(cand)
-        per_passage[pid] = per_passage.get(pid, 0) + 1
+        if chosen and pick_value < settings.min_relative_score * best:
+            break
+        chosen.append(pick)
+        covered |= pick_gain
+        per_passage[pick.pid] = per_passage.get(pick.pid, 0) + 1
+    return chosen
+
+
+def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> Composition:
+    """Pick, order and cite answer sentences from the retrieved passages, or abstain."""
+    q = retrieval.query
+    conf = confidence_of(retrieval, index, corpus, settings)
+    if should_abstain(conf, settings, q.text) or not retrieval.hits:
+        topics = covered_topics(corpus, q.language)
+        if q.language == "zh":
+            text = "语料库中没有足以回答此问题的证据，因此不作回答。本语料库涵盖：" + "；".join(topics) + "。"
+        else:
+            text = (
+                "The corpus does not hold evidence that answers this question, so no answer is given. "
+                "It covers: " + "; ".join(topics) + "."
+            )
+        return Composition(True, [], [], [], text, conf, topics)
+
+    candidates = _score_sentences(retrieval, index, corpus, settings)
+    gap = candidates[0] if candidates and _GAP.search(candidates[0].text) else None
+    if gap is not None:
+        # The best evidence is the corpus saying it lacks this point: abstain, and show that sentence.
+        cite = _citation(1, retrieval.hits[gap.hit], corpus, [[gap.start, gap.end]])
+        sentence = AnswerSentence(text=gap.text, citations=[1])
+        lead = GAP_NOTE_ZH if q.language == "zh" else GAP_NOTE
+        return Composition(True, [sentence], [cite], [], f"{lead}\n\n{gap.text} [1]", conf, covered_topics(corpus, q.language))
+    chosen = _select(candidates, q, index, corpus, settings)
     # Readable order: passages by their best chosen sentence, sentences in passage order.
     passage_order: list[str] = []
     for c in chosen:
-        if c[2] not in passage_order:
-            passage_order.append(c[2])
-    chosen.sort(key=lambda c: (passage_order.index(c[2]), c[3]))
+        if c.pid not in passage_order:
+            passage_order.append(c.pid)
+    chosen.sort(key=lambda c: (passage_order.index(c.pid), c.start))
     hits_by_pid = {h.passage_id: h for h in retrieval.hits}
     numbers = {pid: i + 1 for i, pid in enumerate(passage_order)}
     spans: dict[str, list[list[int]]] = {}
     sentences: list[AnswerSentence] = []
-    for _, _, pid, start, end in chosen:
-        sentences.append(AnswerSentence(text=corpus.passages[pid].text[start:end], citations=[numbers[pid]]))
-        spans.setdefault(pid, []).append([start, end])
+    for c in chosen:
+        sentences.append(AnswerSentence(text=c.text, citations=[numbers[c.pid]]))
+        spans.setdefault(c.pid, []).append([c.start, c.end])
     citations = [_citation(numbers[pid], hits_by_pid[pid], corpus, spans[pid]) for pid in passage_order]
     notes: list[str] = []
     if q.language == "zh" and any(c.language == "en" for c in citations):

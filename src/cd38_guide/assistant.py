@@ -70,8 +70,8 @@ class Assistant:
         return Retriever(self.corpus, self.index, self.embedder, self.settings.retrieval)
 
     def warm(self) -> Assistant:
-        """Load corpus, index and model now (the first question would otherwise pay for it)."""
-        self.retriever.embedder.embed(["warm-up"])
+        """Load corpus, index, model and word lists now (the first question would otherwise pay for them)."""
+        self.retriever.search("warm-up question about daratumumab dosing")
         return self
 
     def retrieve(self, question: str, k: int | None = None) -> Retrieval:

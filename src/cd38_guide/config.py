@@ -60,9 +60,9 @@ class RetrievalSettings(_Section):
 
     dense_k: int = Field(default=40, ge=1, description="Chunks taken from the vector index.")
     bm25_k: int = Field(default=40, ge=1, description="Chunks taken from BM25.")
-    rrf_k: int = Field(default=20, ge=1, description="RRF constant: score = sum 1/(rrf_k + rank).")
+    rrf_k: int = Field(default=10, ge=1, description="RRF constant: score = sum 1/(rrf_k + rank).")
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in the fusion.")
-    bm25_weight: float = Field(default=1.5, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    bm25_weight: float = Field(default=2.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
     sentence_weight: float = Field(default=1.0, ge=0, description="Weight of the best-sentence dense ranking.")
     top_k: int = Field(default=5, ge=1, le=50, description="Passages returned and considered for the answer.")
 
@@ -70,19 +70,22 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     """Extractive answer composition and abstention."""
 
-    max_sentences: int = Field(default=4, ge=1, le=12, description="Sentences in an answer.")
+    max_sentences: int = Field(default=5, ge=1, le=12, description="Sentences in an answer.")
     max_per_passage: int = Field(default=2, ge=1, description="Sentences taken from one passage.")
     min_relative_score: float = Field(default=0.70, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
     # Calibrated on eval/calibration.jsonl (questions kept apart from the gold set); see eval/README.md.
-    abstain_threshold: float = Field(default=0.42, description="Abstain when the evidence confidence is below this.")
-    similarity_weight: float = Field(default=0.5, ge=0, description="Confidence weight of the best dense similarity.")
-    coverage_weight: float = Field(default=0.5, ge=0, description="Confidence weight of question-term coverage.")
+    abstain_threshold: float = Field(default=0.44, description="Abstain when the evidence confidence is below this.")
+    similarity_weight: float = Field(default=0.8, ge=0, description="Confidence weight of the best dense similarity.")
+    coverage_weight: float = Field(default=0.2, ge=0, description="Confidence weight of question-term coverage.")
     abstain_on_unknown_terms: bool = Field(
         default=True, description="Abstain when the question names a rare term the corpus never mentions."
     )
     sentence_similarity_weight: float = Field(default=0.30, ge=0, description="Sentence score: cosine to the query.")
-    sentence_overlap_weight: float = Field(default=0.15, ge=0, description="Sentence score: query-term overlap.")
-    sentence_rank_weight: float = Field(default=0.40, ge=0, description="Sentence score: 1/sqrt(passage rank).")
+    sentence_overlap_weight: float = Field(default=0.30, ge=0, description="Sentence score: query-term overlap.")
+    sentence_rank_weight: float = Field(default=0.60, ge=0, description="Sentence score: 1/sqrt(passage rank).")
+    coverage_gain_weight: float = Field(
+        default=0.5, ge=0, description="Sentence selection bonus for covering question concepts not yet covered."
+    )
     figure_bonus: float = Field(default=0.10, ge=0, description="Sentence score bonus for a figure when one is asked for.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
 

@@ -81,11 +81,12 @@ class Query:
     content_tokens: list[str] = field(default_factory=list)
     unknown_terms: list[str] = field(default_factory=list)
     unknown_weights: dict[str, float] = field(default_factory=dict)
+    concepts: list[list[str]] = field(default_factory=list)
     zh_coverage: float = 1.0
     vector: np.ndarray | None = None
 
 
-RARE_ZIPF = 3.5
+RARE_ZIPF = 3.6
 """Words rarer than this in general English (wordfreq's Zipf scale) are specific terms."""
 
 # WHO INN stems of drug names and the endings of disease names. A question naming a drug or disease the corpus
@@ -104,6 +105,32 @@ def names_a_drug_or_disease(word: str) -> bool:
     return bool(_DRUG_OR_DISEASE.search(word))
 
 
+# Clinical aspects common enough in English to escape the rarity test, yet a topic in their own right: a
+# question about one of them is out of scope when the corpus never mentions it.
+CLINICAL_ASPECTS = frozenset(
+    """pregnancy pregnant breastfeeding lactation contraception fertility paediatric pediatric children child
+    cost costs price prices insurance reimbursement medicare nail nails hair taste skin rash diet food alcohol
+    driving travel exercise covid coronavirus influenza surgery dental dentist tooth teeth liver hepatic
+    cancer tumour tumor lung breast prostate colon leukemia leukaemia lymphoma dog cat pet animal""".split()
+)
+ZH_CLINICAL_ASPECTS = ("孕", "哺乳", "避孕", "生育", "儿童", "价格", "费用", "多少钱", "医保", "报销", "肝功能", "饮食", "天气")
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
+_QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
+
+
+def is_specific_term(word: str) -> bool:
+    """Does ``word`` name something specific (a drug, disease, trial, acronym or clinical aspect)?
+
+    Used only for words the corpus never mentions: such a word means the question is about something the
+    corpus lacks (selinexor, CLL, IRAKLIA, pregnancy), while everyday words it lacks ("get", "worth") do not.
+    """
+    if word.lower() in CLINICAL_ASPECTS:
+        return True
+    if len(word) < 3:
+        return False
+    return bool(_ACRONYM.match(word)) or names_a_drug_or_disease(word) or is_rare_word(word)
+
+
 @lru_cache(maxsize=8192)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency  # bundles its word lists; no download
@@ -119,6 +146,28 @@ def is_rare_word(word: str) -> bool:
 def word_weight(word: str) -> float:
     """How much a word the corpus never uses should count against coverage: 0 for 'the', ~1 for 'migraine'."""
     return min(1.0, max(0.0, (6.0 - _zipf(word)) / 3.0))
+
+
+def question_concepts(question: str, matches: list[tuple[int, str, str]], lang: Language) -> list[list[str]]:
+    """The question as concepts, each a set of interchangeable tokens, for evidence-coverage scoring.
+
+    A glossary term is one concept covered by any token of its expansion or itself ("ANC" by "neutrophil"),
+    so a long expansion does not weigh more than the word the user typed; every other word is one concept.
+    Chinese text outside glossary terms is scored separately (see Retriever._zh_char_coverage).
+    """
+    concepts: list[list[str]] = []
+    rest = question
+    for _, term, expansion in sorted(matches, key=lambda m: -len(m[1])):
+        if term in rest:
+            rest = rest.replace(term, " ")
+            concepts.append(sorted(set(tokenize(expansion)) | ({*tokenize(term)} if not _CJK_CHAR.search(term) else set())))
+    for word in _QUESTION_WORD.findall(rest):
+        toks = [t for t in tokenize(word) if not t.isdigit() and len(t) > 1]
+        if toks:
+            concepts.append(toks)
+    if lang == "zh" and not concepts:
+        concepts = [[t] for t in tokenize(question)]
+    return [c for c in concepts if c]
 
 
 @dataclass
@@ -154,21 +203,22 @@ class Retriever:
         tokens = tokenize(question) + expansion_tokens
         # What the English evidence must cover: for a Chinese question, its glossary expansions and Latin words
         # (its character bigrams only ever match the Chinese abstract); for English, the whole question.
-        content = (tokenize(latin) + expansion_tokens) if lang == "zh" else tokens
-        if lang == "zh" and not content:
-            content = tokens
+        concepts = question_concepts(question, matches, lang)
+        content = [t for c in concepts for t in c]
         glossary_terms = {term.lower() for _, term, _ in matches}
         df = self.index.lexical.df
         unknown: list[str] = []
         unknown_weights: dict[str, float] = {}
-        for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9\-]{2,}", question)):
+        for word in dict.fromkeys(m.strip("-") for m in _QUESTION_WORD.findall(question)):
             word_tokens = [t for t in tokenize(word) if not t.isdigit()]
             if not word_tokens or word.lower() in glossary_terms or any(t in df for t in word_tokens):
                 continue
-            if len(word) > 3 and is_rare_word(word) and names_a_drug_or_disease(word):
+            if is_specific_term(word):
                 unknown.append(word)
             for t in word_tokens:
                 unknown_weights[t] = word_weight(word)
+        if lang == "zh":
+            unknown.extend(a for a in ZH_CLINICAL_ASPECTS if a in question and not any(a in t for _, t, _ in matches))
         zh_coverage = self._zh_char_coverage(question, matches) if lang == "zh" else 1.0
         return Query(
             zh_coverage=zh_coverage,
@@ -178,6 +228,7 @@ class Retriever:
             dense_text=dense_text,
             tokens=tokens,
             content_tokens=[t for t in content if not t.isdigit()],
+            concepts=concepts,
             unknown_terms=unknown,
             unknown_weights=unknown_weights,
         )

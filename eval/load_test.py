@@ -1,0 +1,190 @@
+"""Load benchmark (not a test): N concurrent gradio_client clients ask /ask for a while against a running server.
+
+    .venv/bin/cd38-guide serve --port 7860 &
+    .venv/bin/python eval/load_test.py --url http://127.0.0.1:7860/ --pid $! --out eval/reports/load_test.json
+
+Prints the error count, p50/p95/max latency, throughput and (with --pid) the server's RSS over time, and writes the
+same as a JSON summary. Each client cycles through the questions (English and Chinese, follow-up-free) from its own
+offset, so the server sees a mix at every moment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+QUESTIONS: tuple[str, ...] = (
+    "How long a washout is needed before rechallenging with an anti-CD38 antibody?",
+    "Which anti-CD38 regimen for a patient whose disease is refractory to lenalidomide?",
+    "Does daratumumab interfere with blood bank antibody screening?",
+    "What premedication is given before isatuximab infusions?",
+    "Is a dose adjustment of daratumumab needed in renal impairment?",
+    "How is SPEP and immunofixation interference by daratumumab resolved?",
+    "What did the IKEMA trial show for isatuximab with carfilzomib?",
+    "Should patients on anti-CD38 therapy receive zoster prophylaxis?",
+    "达雷妥尤单抗会干扰输血前的血型检测吗？",
+    "抗CD38单抗再次治疗前需要多长的洗脱期？",
+    "72-year-old, lenalidomide-refractory, daratumumab 4 months ago: can I rechallenge?",
+    "What is the best pizza topping?",
+)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation; None for no values."""
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100
+    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of the process and its children, in MB (None when it is gone)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        total = proc.memory_info().rss
+        for child in proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return round(total / 1e6, 1)
+    except psutil.Error:
+        return None
+
+
+def run(
+    url: str, clients: int, duration: float, questions: Sequence[str], pid: int | None, sample_s: float
+) -> dict[str, Any]:
+    """Drive the load and return the summary (latencies in ms)."""
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Event()
+    deadline = [0.0]
+    rss: list[tuple[float, float | None]] = []
+    stop_sampling = threading.Event()
+
+    def client_loop(i: int) -> None:
+        try:
+            client = Client(url, verbose=False)
+        except Exception as err:  # noqa: BLE001 - a client that cannot connect is an error to count, not a crash
+            with lock:
+                errors.append(f"connect: {type(err).__name__}: {err}")
+            return
+        start.wait()
+        n = i
+        while time.monotonic() < deadline[0]:
+            q = questions[n % len(questions)]
+            n += 1
+            t0 = time.perf_counter()
+            try:
+                ans = client.predict(q, api_name="/ask")
+                ok = isinstance(ans, dict) and "answer" in ans
+                err_text = None if ok else f"bad payload: {str(ans)[:100]}"
+            except Exception as err:  # noqa: BLE001 - every failure is counted and reported
+                err_text = f"{type(err).__name__}: {str(err)[:200]}"
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                if err_text:
+                    errors.append(err_text)
+                else:
+                    latencies.append(ms)
+
+    def sampler(t0: float) -> None:
+        while not stop_sampling.is_set():
+            rss.append((round(time.monotonic() - t0, 1), rss_mb(pid) if pid else None))
+            stop_sampling.wait(sample_s)
+
+    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(clients)]
+    for th in threads:
+        th.start()
+    time.sleep(2.0)  # let every client fetch the app config before the clock starts
+    t0 = time.monotonic()
+    deadline[0] = t0 + duration
+    samp = threading.Thread(target=sampler, args=(t0,), daemon=True)
+    if pid:
+        samp.start()
+    start.set()
+    for th in threads:
+        th.join(timeout=duration + 300)
+    wall = time.monotonic() - t0
+    stop_sampling.set()
+    if pid:
+        samp.join(timeout=5)
+        rss.append((round(time.monotonic() - t0, 1), rss_mb(pid)))
+    mem = [m for _, m in rss if m is not None]
+    return {
+        "url": url,
+        "clients": clients,
+        "duration_s": duration,
+        "wall_s": round(wall, 1),
+        "requests": len(latencies) + len(errors),
+        "ok": len(latencies),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:10],
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else None,
+        "latency_ms": {
+            "p50": _r(percentile(latencies, 50)),
+            "p95": _r(percentile(latencies, 95)),
+            "max": _r(max(latencies) if latencies else None),
+            "mean": _r(statistics.fmean(latencies) if latencies else None),
+        },
+        "rss_mb": {
+            "start": mem[0] if mem else None,
+            "end": mem[-1] if mem else None,
+            "max": max(mem) if mem else None,
+            "samples": rss,
+        },
+    }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:7860/", help="the running server")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--pid", type=int, default=None, help="server PID, to sample its RSS")
+    parser.add_argument("--sample", type=float, default=2.0, help="seconds between RSS samples")
+    parser.add_argument("--questions", type=Path, default=None, help="a text file, one question a line")
+    parser.add_argument("--out", type=Path, default=Path("eval/reports/load_test.json"), help="JSON summary path")
+    args = parser.parse_args(argv)
+    questions = QUESTIONS
+    if args.questions:
+        questions = tuple(q for q in args.questions.read_text(encoding="utf-8").splitlines() if q.strip())
+    summary = run(args.url, args.clients, args.duration, questions, args.pid, args.sample)
+    lat = summary["latency_ms"]
+    print(f"{summary['clients']} clients x {summary['duration_s']:.0f} s against {summary['url']}")
+    print(f"requests {summary['requests']}  ok {summary['ok']}  errors {summary['errors']}")
+    print(f"latency p50 {lat['p50']} ms  p95 {lat['p95']} ms  max {lat['max']} ms")
+    print(f"throughput {summary['throughput_rps']} answers/s")
+    if args.pid:
+        mem = summary["rss_mb"]
+        print(f"server RSS start {mem['start']} MB  end {mem['end']} MB  max {mem['max']} MB")
+        print("RSS over time (s, MB): " + ", ".join(f"{t:g}:{m}" for t, m in mem["samples"]))
+    for e in summary["error_samples"]:
+        print(f"  error: {e}", file=sys.stderr)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"summary written to {args.out}")
+    return 1 if summary["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

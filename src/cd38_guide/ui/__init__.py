@@ -1,0 +1,8 @@
+"""The Gradio web app (imported only by app.py and `cd38-guide serve`): Ask, Patient check, Patient education,
+Evaluation and About tabs, and the /ask and /check API endpoints."""
+
+from __future__ import annotations
+
+from cd38_guide.ui.app import build_app, launch_options, serve
+
+__all__ = ["build_app", "launch_options", "serve"]

@@ -1,0 +1,209 @@
+"""The clinician's workspace: five tabs, an English/Chinese label switch, and the /ask and /check API endpoints.
+
+One Assistant (model, index, corpus) is loaded per process and shared by every session.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cd38_guide.errors import Cd38GuideError, InputError
+from cd38_guide.ui.i18n import LANG_CHOICES, t
+from cd38_guide.ui.labels import Labels, user_error
+
+log = logging.getLogger(__name__)
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _header(lang: str) -> str:
+    return f"# {t('title', lang)}\n{t('subtitle', lang)}"
+
+
+def ask_endpoint(assistant: Any, question: str) -> dict:
+    """/ask: the answer JSON contract for one question; a bad question is a gr.Error with the message."""
+
+    try:
+        return assistant.ask(question).model_dump(mode="json")
+    except Cd38GuideError as err:
+        raise user_error(str(err)) from None
+
+
+def check_endpoint(patient: str) -> dict:
+    """/check: the rules report for a patient JSON string; bad input is a gr.Error naming each field."""
+
+    from cd38_guide.rules import check_patient, load_profile
+
+    if not isinstance(patient, str):
+        raise user_error("the patient profile must be a JSON string")
+    try:
+        # bytes, so the text is always parsed as JSON and never taken for a server-side file path
+        profile = load_profile(patient.encode("utf-8", "surrogatepass"))
+    except InputError as err:
+        raise user_error("\n".join(line.replace("input: ", "", 1) for line in err.lines)) from None
+    return check_patient(profile).model_dump(mode="json")
+
+
+def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir: Path | None = None) -> Any:
+    """The gr.Blocks app over a loaded ``assistant``; launch it with ``**launch_options()``."""
+    import gradio as gr
+
+    from cd38_guide import __version__
+    from cd38_guide.rules import RULESET_VERSION
+    from cd38_guide.ui.ask_tab import build_ask_tab
+    from cd38_guide.ui.education_tab import build_education_tab
+    from cd38_guide.ui.pages import default_reports_dir, figure, read_report_md, render_about, render_bench
+    from cd38_guide.ui.patient_tab import build_patient_tab
+    from cd38_guide.ui.report_html import render_report
+
+    reports = reports_dir or default_reports_dir()
+    if downloads_dir is None:  # exports are written here, then copied by Gradio into its own (expiring) cache
+        downloads_dir = Path(tempfile.mkdtemp(prefix="cd38-guide-ui-"))
+        atexit.register(shutil.rmtree, downloads_dir, ignore_errors=True)
+    out_dir = downloads_dir
+    corpus = assistant.corpus
+    passages = corpus.passages
+    manifest = getattr(assistant.index, "manifest", None)
+    labels = Labels()
+
+    def about(lang: str) -> str:
+        return render_about(corpus, lang, version=__version__, ruleset=RULESET_VERSION, manifest=manifest)
+
+    with gr.Blocks(title="cd38-guide", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5):
+                labels.add(gr.Markdown(_header("en"), elem_id="cd38-header"), value=_header)
+            with gr.Column(scale=1, min_width=220):
+                lang_radio = gr.Radio(
+                    LANG_CHOICES, value="en", label="Interface language / 界面语言", elem_id="lang-radio"
+                )
+        with gr.Tabs(elem_id="tabs"):
+            with labels.add(gr.Tab(t("tab_ask", "en"), id="ask", elem_id="tab-ask"), label="tab_ask"):
+                ask = build_ask_tab(assistant, passages, labels, lang_radio)
+            with labels.add(gr.Tab(t("tab_patient", "en"), id="patient", elem_id="tab-patient"), label="tab_patient"):
+                patient = build_patient_tab(passages, labels, lang_radio, out_dir)
+            with labels.add(
+                gr.Tab(t("tab_education", "en"), id="education", elem_id="tab-education"), label="tab_education"
+            ):
+                build_education_tab(corpus, labels, lang_radio, patient.profile_state, out_dir)
+            with labels.add(gr.Tab(t("tab_eval", "en"), id="eval", elem_id="tab-eval"), label="tab_eval"):
+                labels.add(gr.Markdown(t("ev_intro", "en")), value="ev_intro")
+                reload_btn = labels.add(
+                    gr.Button(t("ev_reload", "en"), size="sm", elem_id="ev-reload"), value="ev_reload"
+                )
+                with labels.add(gr.Accordion(t("ev_report", "en"), open=True), label="ev_report"):
+                    report_md = gr.Markdown(read_report_md(reports, "en"), elem_id="ev-report")
+                with labels.add(gr.Accordion(t("ev_bench", "en"), open=True), label="ev_bench"):
+                    bench_html = gr.HTML(render_bench(reports, "en"), elem_id="ev-bench")
+                with gr.Row():
+                    recall_png = labels.add(
+                        gr.Image(
+                            figure(reports, "recall_at_k.png"),
+                            label=t("ev_recall", "en"),
+                            interactive=False,
+                            elem_id="ev-recall",
+                            buttons=["download", "fullscreen"],
+                            visible=figure(reports, "recall_at_k.png") is not None,
+                        ),
+                        label="ev_recall",
+                    )
+                    latency_png = labels.add(
+                        gr.Image(
+                            figure(reports, "latency_by_stage.png"),
+                            label=t("ev_latency", "en"),
+                            interactive=False,
+                            elem_id="ev-latency",
+                            buttons=["download", "fullscreen"],
+                            visible=figure(reports, "latency_by_stage.png") is not None,
+                        ),
+                        label="ev_latency",
+                    )
+            with labels.add(gr.Tab(t("tab_about", "en"), id="about", elem_id="tab-about"), label="tab_about"):
+                about_html = gr.HTML(about("en"), elem_id="about")
+
+        def reload_reports(lang: str) -> list[Any]:
+            pngs = [figure(reports, name) for name in ("recall_at_k.png", "latency_by_stage.png")]
+            return [
+                read_report_md(reports, lang),
+                render_bench(reports, lang),
+                *(gr.update(value=png, visible=png is not None) for png in pngs),
+            ]
+
+        reload_btn.click(
+            reload_reports, [lang_radio], [report_md, bench_html, recall_png, latency_png], api_visibility="private"
+        )
+
+        from cd38_guide.ui.render import esc as _esc
+        from cd38_guide.ui.render import render_conversation, render_sources
+
+        def switch(lang: str, turns: list[dict], report: dict | None) -> list[Any]:
+            rep = render_report(report, passages, lang) if report else f"<p>{_esc(t('report_empty', lang))}</p>"
+            return [
+                *labels.updates(lang),
+                render_conversation(turns, lang, passages),
+                render_sources(turns, lang),
+                rep,
+                about(lang),
+                read_report_md(reports, lang),
+                render_bench(reports, lang),
+            ]
+
+        lang_radio.change(
+            switch,
+            [lang_radio, ask.turns, patient.report_state],
+            [*labels.components, ask.convo, ask.sources, patient.report_html, about_html, report_md, bench_html],
+            api_visibility="private",
+            queue=False,
+        )
+
+        def ask_api(question: str) -> dict:
+            """Answer one question with citations (the answer JSON contract)."""
+            return ask_endpoint(assistant, question)
+
+        def check_api(patient: str) -> dict:
+            """Check a patient profile given as a JSON string (the rules report JSON)."""
+            return check_endpoint(patient)
+
+        gr.api(ask_api, api_name="ask")
+        gr.api(check_api, api_name="check")
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    """Theme, CSS and head script for ``demo.launch``: system fonts only, so the page asks nothing of the internet."""
+    from cd38_guide.ui.theme import CSS, HEAD, make_theme
+
+    return {"theme": make_theme(), "css": CSS, "head": HEAD, "ssr_mode": False, "max_file_size": "1mb"}
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> None:
+    """Load the model and index once, then serve the app (login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD).
+
+    Raises:
+        InputError: a non-local host without login credentials and without ``insecure``.
+    """
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
+    if host not in LOCAL_HOSTS and not (user and password) and not insecure:
+        raise InputError(
+            f"refusing to serve on {host} without login: "
+            "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
+        )
+    from cd38_guide.assistant import Assistant
+
+    assistant = Assistant().warm()
+    assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user does
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=host,
+        server_port=port,
+        auth=(user, password) if user and password else None,
+        show_error=False,
+        **launch_options(),
+    )

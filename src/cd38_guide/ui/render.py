@@ -1,0 +1,202 @@
+"""HTML for the Ask tab: the conversation, the sources panel and the plain-text copy of an answer.
+
+Every piece of text that comes from a user, a passage or an answer goes through ``esc`` (no XSS: a question such
+as ``<img src=x onerror=alert(1)>`` is shown as text). Links that open a passage carry ``data-open`` with the
+element id to expand; the page script in ``theme.py`` does the expanding.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cd38_guide.ui.i18n import t
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def dom_id(*parts: object) -> str:
+    """An element id made of safe characters only."""
+    return "-".join(_SAFE_ID.sub("_", str(p)) for p in parts)
+
+
+def source_link(c: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, url) pairs for a citation: PMID and DOI when known, else the URL."""
+    links = []
+    if c.get("pmid"):
+        links.append((f"PMID {c['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{c['pmid']}/"))
+    if c.get("doi"):
+        links.append((f"doi:{c['doi']}", f"https://doi.org/{c['doi']}"))
+    if not links and c.get("url"):
+        links.append(("link", str(c["url"])))
+    return links
+
+
+def _links_html(c: Mapping[str, Any]) -> str:
+    return " · ".join(
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
+        for label, url in source_link(c)
+        if url.startswith(("https://", "http://"))
+    )
+
+
+def relevance(scores: Sequence[float]) -> list[tuple[str, float]]:
+    """A (strong|moderate|weak, share of the best score) cue per passage, in the given order."""
+    best = max(scores, default=0.0) or 1.0
+    out = []
+    for s in scores:
+        share = max(0.0, min(1.0, s / best))
+        out.append(("rel_strong" if share >= 0.9 else "rel_moderate" if share >= 0.6 else "rel_weak", share))
+    return out
+
+
+def highlight(text: str, spans: Sequence[Sequence[int]]) -> str:
+    """Passage text, escaped, with the supporting ``[start, end]`` spans wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(esc(text[pos:start]))
+        out.append(f"<mark>{esc(text[start:end])}</mark>")
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _cite_links(turn: int, numbers: Sequence[int]) -> str:
+    return "".join(
+        f' <a class="cite" href="#{dom_id("src", turn, n)}" data-open="{dom_id("src", turn, n)}" '
+        f'aria-label="source {n}">[{n}]</a>'
+        for n in numbers
+    )
+
+
+def _split_notes(notes: Sequence[str]) -> tuple[list[str], list[str], str | None]:
+    """(general notes, patient-fact notes, follow-up reading) from an answer's notes."""
+    general, patient, followup = [], [], None
+    for note in notes:
+        if note.startswith("Follow-up read as: "):
+            followup = note.removeprefix("Follow-up read as: ")
+        elif note.startswith(("Patient facts", "Assumed: ")):
+            patient.append(note)
+        else:
+            general.append(note)
+    return general, patient, followup
+
+
+def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[str, Any]) -> str:
+    """One question and its answer: cited sentences, or an abstention with the covered topics."""
+    from cd38_guide.ui.report_html import render_report
+
+    general, patient_notes, followup = _split_notes(ans.get("notes", []))
+    parts = [
+        f'<div class="turn" id="{dom_id("turn", turn)}">',
+        f'<div class="q"><span class="who">{esc(t("you", lang))} {turn}</span><p>{esc(ans["question"])}</p></div>',
+        '<div class="a">',
+    ]
+    if followup:
+        parts.append(f'<p class="note">{esc(t("followup_read", lang))}: <em>{esc(followup)}</em></p>')
+    for note in general:
+        parts.append(f'<p class="note">{esc(note)}</p>')
+    if ans.get("abstained"):
+        topics = "".join(f"<li>{esc(x)}</li>" for x in ans.get("covered_topics", []))
+        parts.append(
+            f'<div class="abstain" role="note"><strong>{esc(t("abstained", lang))}</strong>'
+            f"<p>{esc(t('abstained_text', lang))}</p><ul>{topics}</ul></div>"
+        )
+    else:
+        for s in ans.get("sentences", []):
+            parts.append(f'<p class="sent">{esc(s["text"])}{_cite_links(turn, s.get("citations", []))}</p>')
+    if ans.get("patient_report"):
+        notes = "".join(f"<li>{esc(n)}</li>" for n in patient_notes)
+        parts.append(
+            f'<div class="patient-box"><h4>{esc(t("patient_in_question", lang))}</h4>'
+            + render_report(ans["patient_report"], passages, lang, compact=True, scope=f"t{turn}")
+            + (
+                f'<details class="assume"><summary>{esc(t("assumptions", lang))}</summary><ul>{notes}</ul></details>'
+                if notes
+                else ""
+            )
+            + "</div>"
+        )
+    parts.append("</div></div>")
+    return "".join(parts)
+
+
+def render_conversation(turns: Sequence[Mapping[str, Any]], lang: str, passages: Mapping[str, Any]) -> str:
+    """The whole conversation, oldest first, in a polite live region."""
+    if not turns:
+        return f'<div class="convo empty"><p>{esc(t("empty_chat", lang))}</p></div>'
+    body = "".join(render_turn(i + 1, ans, lang, passages) for i, ans in enumerate(turns))
+    return f'<div class="convo" role="log" aria-live="polite">{body}</div>'
+
+
+def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: str) -> str:
+    sid = dom_id("src", turn, c["n"])
+    label, share = rel
+    spans = c.get("supporting", [])
+    support = " … ".join(
+        f"<mark>{esc(c['text'][int(a) : int(b)])}</mark>" for a, b in spans if 0 <= int(a) < int(b) <= len(c["text"])
+    )
+    meta = [esc(c.get("source_kind", "")), esc(c.get("year") or "n.d.")]
+    links = _links_html(c)
+    secondary = f'<p class="secondary">{esc(t("via", lang))}: {esc(c["secondary"])}</p>' if c.get("secondary") else ""
+    pct = round(share * 100)
+    return (
+        f'<article class="src" id="{sid}" tabindex="-1" aria-labelledby="{sid}-h">'
+        f'<h4 id="{sid}-h"><a href="#{sid}" data-open="{sid}">[{c["n"]}] {esc(c["title"])}</a></h4>'
+        f'<p class="heading">{esc(c.get("heading", ""))}</p>'
+        f'<p class="meta"><span class="kind kind-{esc(c.get("source_kind", ""))}">{meta[0]}</span> · {meta[1]}'
+        + (f" · {links}" if links else "")
+        + f'</p><div class="rel" title="{esc(t("relevance", lang))}: {esc(t(label, lang))}">'
+        f'<span class="bar" aria-hidden="true"><span style="width:{pct}%"></span></span>'
+        f'<span class="rel-label">{esc(t("relevance", lang))}: {esc(t(label, lang))}</span></div>'
+        + (f'<blockquote class="support">{support}</blockquote>' if support else "")
+        + f'<details class="full"><summary>{esc(t("full_passage", lang))} <code>{esc(c["passage_id"])}</code></summary>'
+        f'<p class="passage">{highlight(c["text"], spans)}</p>'
+        f'<p class="cit">{esc(c.get("citation", ""))}</p>{secondary}</details></article>'
+    )
+
+
+def render_sources(turns: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """Cited passages of every answer, latest first; the latest answer's group is open."""
+    if not turns:
+        return f'<div class="sources empty"><p>{esc(t("empty_sources", lang))}</p></div>'
+    groups = []
+    for i in range(len(turns), 0, -1):
+        ans = turns[i - 1]
+        cites = ans.get("citations", [])
+        rels = relevance([float(c.get("score", 0.0)) for c in cites])
+        cards = "".join(_source_card(i, c, r, lang) for c, r in zip(cites, rels, strict=True))
+        if not cards:
+            cards = f'<p class="note">{esc(t("abstained", lang))}</p>'
+        opened = " open" if i == len(turns) else ""
+        q = ans["question"]
+        short = q if len(q) <= 80 else q[:77] + "…"
+        groups.append(
+            f'<details class="turn-sources" id="{dom_id("srcs", i)}"{opened}>'
+            f"<summary>{esc(t('turn_sources', lang))} {i}: {esc(short)}</summary>{cards}</details>"
+        )
+    return '<div class="sources">' + "".join(groups) + "</div>"
+
+
+def copy_text(ans: Mapping[str, Any] | None) -> str:
+    """The answer as plain text with a numbered reference list, for pasting into a note."""
+    if not ans:
+        return ""
+    lines = [ans.get("answer", "").strip(), ""]
+    if ans.get("citations"):
+        lines.append("References")
+        for c in ans["citations"]:
+            ids = "; ".join(label for label, _ in source_link(c))
+            lines.append(f"[{c['n']}] {c['citation']}. {c['title']}: {c.get('heading', '')}. {ids}".rstrip(". ") + ".")
+    lines += ["", "Decision support from the cited sources only (cd38-guide); check them before acting."]
+    return "\n".join(lines).strip() + "\n"
