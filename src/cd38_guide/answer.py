@@ -185,6 +185,7 @@ class _Candidate:
     """A passage sentence that may enter the answer."""
 
     score: float
+    similarity: float
     hit: int
     pid: str
     start: int
@@ -216,15 +217,16 @@ def _score_sentences(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, s
                 + settings.sentence_rank_weight * prior
                 + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
             )
-            out.append(_Candidate(score, hi, p.id, start, end, text, tokens))
+            out.append(_Candidate(score, c, hi, p.id, start, end, text, tokens))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
     return out
 
 
 def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> list[_Candidate]:  # noqa: ANN001
-    """Greedy selection that rewards covering question concepts not yet covered.
+    """Greedy selection among strong sentences, preferring those that cover question concepts not yet covered.
 
-    A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then gets a sentence for
+    Only sentences scoring at least ``min_relative_score`` of the best are eligible; among them, coverage gain
+    decides the order. A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then gets a sentence for
     each part instead of two sentences about the first.
     """
     if not candidates:
@@ -244,8 +246,12 @@ def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus,
     while len(chosen) < settings.max_sentences:
         pick, pick_value, pick_gain = None, float("-inf"), set()
         for c in candidates:
+            if c.score < settings.min_relative_score * best:
+                break  # candidates are sorted: every later one is weaker still
             if c in chosen or per_passage.get(c.pid, 0) >= settings.max_per_passage:
                 continue
+            if chosen and c.similarity < settings.min_sentence_similarity:
+                continue  # a supporting sentence must itself be about the question
             if any(c.text == x.text for x in chosen):
                 continue
             gain = {i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)}
@@ -253,10 +259,6 @@ def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus,
             if value > pick_value:
                 pick, pick_value, pick_gain = c, value, gain
         if pick is None:
-            break
-        if chosen and pick.score < settings.min_relative_score * best and not pick_gain:
-            break
-        if chosen and pick_value < settings.min_relative_score * best:
             break
         chosen.append(pick)
         covered |= pick_gain

@@ -70,9 +70,12 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     """Extractive answer composition and abstention."""
 
-    max_sentences: int = Field(default=5, ge=1, le=12, description="Sentences in an answer.")
+    max_sentences: int = Field(default=4, ge=1, le=12, description="Sentences in an answer.")
+    min_sentence_similarity: float = Field(
+        default=0.0, description="Cosine to the question below which a sentence is not added after the first."
+    )
     max_per_passage: int = Field(default=2, ge=1, description="Sentences taken from one passage.")
-    min_relative_score: float = Field(default=0.70, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
+    min_relative_score: float = Field(default=0.65, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
     # Calibrated on eval/calibration.jsonl (questions kept apart from the gold set); see eval/README.md.
     abstain_threshold: float = Field(default=0.44, description="Abstain when the evidence confidence is below this.")
     similarity_weight: float = Field(default=0.8, ge=0, description="Confidence weight of the best dense similarity.")
@@ -84,7 +87,7 @@ class AnswerSettings(_Section):
     sentence_overlap_weight: float = Field(default=0.30, ge=0, description="Sentence score: query-term overlap.")
     sentence_rank_weight: float = Field(default=0.60, ge=0, description="Sentence score: 1/sqrt(passage rank).")
     coverage_gain_weight: float = Field(
-        default=0.5, ge=0, description="Sentence selection bonus for covering question concepts not yet covered."
+        default=1.0, ge=0, description="Sentence selection bonus for covering question concepts not yet covered."
     )
     figure_bonus: float = Field(default=0.10, ge=0, description="Sentence score bonus for a figure when one is asked for.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
