@@ -7,6 +7,7 @@ spans (character offsets into the passage) and numbers the passages it copied fr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,7 +95,7 @@ class Composition:
     covered_topics: list[str]
 
 
-def _weighted_overlap(query_tokens: list[str], other: set[str], idf) -> float:  # noqa: ANN001
+def _weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
     weights = {t: idf(t) for t in set(query_tokens)}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in other) / total if total else 0.0

