@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
+from cd38_guide import audit
 from cd38_guide.answer import compose
 from cd38_guide.config import Settings
 from cd38_guide.corpus import Corpus, load_corpus
@@ -21,7 +22,8 @@ from cd38_guide.types import Answer
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Lone surrogates too: undecodable argv bytes (surrogateescape) or a JSON "\ud800" would crash the tokenizer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 def clean_question(text: object, max_chars: int) -> str:
@@ -99,7 +101,7 @@ class Assistant:
         if resolved:
             notes.append(f"Follow-up read as: {resolved}")
         patient_report = self._patient_report(text, notes)
-        return Answer(
+        answer = Answer(
             id=id,
             question=text,
             answer=comp.answer,
@@ -114,6 +116,8 @@ class Assistant:
             patient_report=patient_report,
             timings_ms={k: round(v, 3) for k, v in timings.items()},
         )
+        audit.record_ask(answer)  # no-op unless CD38_GUIDE_AUDIT is set; never raises
+        return answer
 
     @staticmethod
     def _patient_report(question: str, notes: list[str]) -> dict | None:

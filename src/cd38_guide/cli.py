@@ -93,7 +93,7 @@ def _read_batch(path: Path) -> list[tuple[str | None, object, str | None]]:
     """(id, question, error) per non-blank line of a JSONL batch file."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    items = []
+    items: list[tuple[str | None, object, str | None]] = []
     for no, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
@@ -101,6 +101,9 @@ def _read_batch(path: Path) -> list[tuple[str | None, object, str | None]]:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             items.append((None, None, f"line {no}: not JSON ({err.msg})"))
+            continue
+        except RecursionError:
+            items.append((None, None, f"line {no}: JSON nested too deeply"))
             continue
         if not isinstance(obj, dict) or "question" not in obj:
             items.append((None, None, f"line {no}: expected an object with 'id' and 'question'"))
@@ -148,9 +151,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
+    from cd38_guide import audit
     from cd38_guide.rules import check_patient, load_profile, report_to_text
 
-    report = check_patient(load_profile(Path(args.patient)))
+    profile = load_profile(Path(args.patient))
+    t0 = time.perf_counter()
+    report = check_patient(profile)
+    audit.record_check(profile, report, (time.perf_counter() - t0) * 1000)  # only when CD38_GUIDE_AUDIT is set
     print(report.model_dump_json(indent=2) if args.json else report_to_text(report))
     return 0
 
@@ -211,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--insecure", action="store_true", help="allow a non-local host without login credentials")
     p.set_defaults(func=cmd_serve)
+
+    from cd38_guide.evaluation.cli import register as register_eval
+
+    register_eval(sub, common)
     return parser
 
 
@@ -221,10 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage and 0 on --help
         return int(exc.code or 0)
-    if args.verbose:
-        logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    else:
-        logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
+    level = (logging.DEBUG if args.verbose > 1 else logging.INFO) if args.verbose else logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)  # some libraries set DEBUG on their own loggers; the handler still filters
     if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
         print("error: --k must be between 1 and 50", file=sys.stderr)
         return 2

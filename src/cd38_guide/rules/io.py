@@ -125,6 +125,8 @@ def _parse_json(text: str, origin: str) -> Any:
         raise InputError(f"{origin}: duplicate field '{err.args[0]}'; give each field once") from None
     except ValueError as err:  # NaN / Infinity
         raise InputError(f"{origin}: not valid JSON: {err}") from None
+    except RecursionError:
+        raise InputError(f"{origin}: JSON nested too deeply; a patient profile is one flat object") from None
 
 
 def validate_profile(data: object, origin: str = "patient profile") -> PatientProfile:

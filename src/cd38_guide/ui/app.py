@@ -38,6 +38,9 @@ def ask_endpoint(assistant: Any, question: str) -> dict:
 def check_endpoint(patient: str) -> dict:
     """/check: the rules report for a patient JSON string; bad input is a gr.Error naming each field."""
 
+    import time
+
+    from cd38_guide import audit
     from cd38_guide.rules import check_patient, load_profile
 
     if not isinstance(patient, str):
@@ -47,7 +50,10 @@ def check_endpoint(patient: str) -> dict:
         profile = load_profile(patient.encode("utf-8", "surrogatepass"))
     except InputError as err:
         raise user_error("\n".join(line.replace("input: ", "", 1) for line in err.lines)) from None
-    return check_patient(profile).model_dump(mode="json")
+    t0 = time.perf_counter()
+    report = check_patient(profile)
+    audit.record_check(profile, report, (time.perf_counter() - t0) * 1000)  # only when CD38_GUIDE_AUDIT is set
+    return report.model_dump(mode="json")
 
 
 def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir: Path | None = None) -> Any:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cd38_guide import audit
 from cd38_guide.errors import InputError
 from cd38_guide.ui.i18n import t
 from cd38_guide.ui.labels import Labels
@@ -219,7 +221,10 @@ def build_patient_tab(passages: Mapping[str, Any], labels: Labels, lang_radio: A
                 gr.update(interactive=False, value=None),
                 shown,
             ]
-        report = check_patient(profile).model_dump(mode="json")
+        t0 = time.perf_counter()
+        checked = check_patient(profile)
+        audit.record_check(profile, checked, (time.perf_counter() - t0) * 1000)  # only when CD38_GUIDE_AUDIT is set
+        report = checked.model_dump(mode="json")
         json_path, md_path = write_exports(report, out_dir)
         slots, summ = field_errors([], lang)
         return [
