@@ -42,7 +42,19 @@ def test_index_then_ask_json(small_corpus, capsys):
     assert set(ans) >= {"question", "answer", "abstained", "sentences", "citations", "latency_ms"}
     assert not ans["abstained"] and ans["citations"][0]["passage_id"] == "alpha-washout"
     c = ans["citations"][0]
-    assert set(c) >= {"n", "passage_id", "document_id", "title", "source_kind", "citation", "pmid", "doi", "url", "text", "score"}
+    assert set(c) >= {
+        "n",
+        "passage_id",
+        "document_id",
+        "title",
+        "source_kind",
+        "citation",
+        "pmid",
+        "doi",
+        "url",
+        "text",
+        "score",
+    }
 
 
 @pytest.mark.slow
@@ -97,5 +109,7 @@ def test_index_add_refuses_bad_input_and_keeps_corpus_clean(small_corpus, capsys
 
 
 def test_python_dash_m_runs_the_cli():
-    proc = subprocess.run([sys.executable, "-m", "cd38_guide", "--version"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cd38_guide", "--version"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("cd38-guide ")

@@ -50,10 +50,26 @@ def test_hits_carry_scores_and_ranks(fake_assistant):
 @pytest.mark.parametrize(
     ("question", "previous", "expected"),
     [
-        ("And in frail patients?", "What PFS did DRd give in POLLUX?", "What PFS did DRd give in POLLUX And in frail patients?"),
-        ("what about isatuximab?", "Is premedication needed for daratumumab?", "Is premedication needed for daratumumab what about isatuximab?"),
-        ("Does it need a dose change?", "What is the renal dosing of daratumumab?", "What is the renal dosing of daratumumab Does it need a dose change?"),
-        ("那老年患者呢？", "抗CD38单抗再次治疗前需要多长的洗脱期？", "抗CD38单抗再次治疗前需要多长的洗脱期 那老年患者呢？"),
+        (
+            "And in frail patients?",
+            "What PFS did DRd give in POLLUX?",
+            "What PFS did DRd give in POLLUX And in frail patients?",
+        ),
+        (
+            "what about isatuximab?",
+            "Is premedication needed for daratumumab?",
+            "Is premedication needed for daratumumab what about isatuximab?",
+        ),
+        (
+            "Does it need a dose change?",
+            "What is the renal dosing of daratumumab?",
+            "What is the renal dosing of daratumumab Does it need a dose change?",
+        ),
+        (
+            "那老年患者呢？",
+            "抗CD38单抗再次治疗前需要多长的洗脱期？",
+            "抗CD38单抗再次治疗前需要多长的洗脱期 那老年患者呢？",
+        ),
         ("How long is the washout before anti-CD38 rechallenge?", "What is DRd?", None),
         ("And in frail patients?", None, None),
     ],

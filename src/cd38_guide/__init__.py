@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Answer", "Assistant", "PatientProfile", "Report", "Settings", "__version__", "check_patient", "load_profile"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "PatientProfile",
+    "Report",
+    "Settings",
+    "__version__",
+    "check_patient",
+    "load_profile",
+]
 
 _LAZY = {
     "Assistant": "cd38_guide.assistant",

@@ -28,7 +28,10 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "frailty": ("elderly and frail patients, frailty scores", "老年与体弱患者、虚弱评分"),
     "high_risk": ("high-risk cytogenetics including 1q21+", "高危细胞遗传学（包括1q21+）"),
     "hematologic_toxicity": ("neutropenia, thrombocytopenia and dose delays", "中性粒细胞减少、血小板减少与延迟给药"),
-    "infections": ("infections, zoster and hepatitis B prophylaxis, immunoglobulin", "感染、带状疱疹与乙肝预防、免疫球蛋白"),
+    "infections": (
+        "infections, zoster and hepatitis B prophylaxis, immunoglobulin",
+        "感染、带状疱疹与乙肝预防、免疫球蛋白",
+    ),
     "infusion_reactions": ("infusion reactions and premedication", "输注反应与预处理"),
     "lab_interference": ("blood-bank and SPEP/IFE interference", "血库检测与SPEP/IFE干扰"),
     "definitions": ("definitions: refractory, exposed, triple-class refractory", "定义：难治、暴露、三类药物难治"),
@@ -145,7 +148,9 @@ def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, sett
         coverage = max(coverage, covered / total if total else 0.0)
     coverage = min(coverage, q.zh_coverage)  # untranslated Chinese content counts as uncovered
     value = settings.similarity_weight * max(dense, best_sentence) + settings.coverage_weight * coverage
-    return Confidence(round(dense, 4), round(best_sentence, 4), round(coverage, 4), tuple(q.unknown_terms), round(value, 4))
+    return Confidence(
+        round(dense, 4), round(best_sentence, 4), round(coverage, 4), tuple(q.unknown_terms), round(value, 4)
+    )
 
 
 def should_abstain(conf: Confidence, settings: AnswerSettings, question: str = "") -> bool:
@@ -195,7 +200,9 @@ class _Candidate:
     tokens: frozenset[str]
 
 
-def _score_sentences(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> list[_Candidate]:
+def _score_sentences(
+    retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings
+) -> list[_Candidate]:
     """Every sentence of the retrieved passages, scored by similarity, term overlap, rank and figures."""
     q = retrieval.query
     wants_figure = bool(_QUANTITY.search(q.text))
@@ -223,12 +230,14 @@ def _score_sentences(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, s
     return out
 
 
-def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> list[_Candidate]:  # noqa: ANN001
+def _select(
+    candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings
+) -> list[_Candidate]:
     """Greedy selection among strong sentences, preferring those that cover question concepts not yet covered.
 
     Only sentences scoring at least ``min_relative_score`` of the best are eligible; among them, coverage gain
-    decides the order. A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then gets a sentence for
-    each part instead of two sentences about the first.
+    decides the order. A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then
+    gets a sentence for each part instead of two sentences about the first.
     """
     if not candidates:
         return []
@@ -255,7 +264,9 @@ def _select(candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus,
                 continue  # a supporting sentence must itself be about the question
             if any(c.text == x.text for x in chosen):
                 continue
-            gain = {i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)}
+            gain = {
+                i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)
+            }
             value = c.score + settings.coverage_gain_weight * sum(weights[i] for i in gain) / total
             if value > pick_value:
                 pick, pick_value, pick_gain = c, value, gain
@@ -289,7 +300,9 @@ def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: 
         cite = _citation(1, retrieval.hits[gap.hit], corpus, [[gap.start, gap.end]])
         sentence = AnswerSentence(text=gap.text, citations=[1])
         lead = GAP_NOTE_ZH if q.language == "zh" else GAP_NOTE
-        return Composition(True, [sentence], [cite], [], f"{lead}\n\n{gap.text} [1]", conf, covered_topics(corpus, q.language))
+        return Composition(
+            True, [sentence], [cite], [], f"{lead}\n\n{gap.text} [1]", conf, covered_topics(corpus, q.language)
+        )
     chosen = _select(candidates, q, index, corpus, settings)
     # Readable order: passages by their best chosen sentence, sentences in passage order.
     passage_order: list[str] = []

@@ -80,9 +80,7 @@ class Assistant:
         """Ranked passages for a question (no answer composition)."""
         return self.retriever.search(clean_question(question, self.settings.answer.max_question_chars), k)
 
-    def ask(
-        self, question: str, *, history: Sequence[str] = (), k: int | None = None, id: str | None = None
-    ) -> Answer:
+    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, id: str | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier questions of the same chat (oldest first).
 
         Raises:

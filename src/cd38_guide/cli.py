@@ -16,7 +16,7 @@ from cd38_guide.errors import Cd38GuideError, InputError
 log = logging.getLogger("cd38_guide")
 
 
-def _print_answer(ans, out: TextIO) -> None:  # noqa: ANN001
+def _print_answer(ans, out: TextIO) -> None:
     out.write(ans.answer + "\n")
     if ans.citations:
         out.write("\nSources:\n")
@@ -36,7 +36,7 @@ def _print_answer(ans, out: TextIO) -> None:  # noqa: ANN001
     out.write("\nDecision support from the cited sources only; check them before acting.\n")
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     from cd38_guide.config import Settings
 
     return Settings()
@@ -61,9 +61,21 @@ def cmd_index(args: argparse.Namespace) -> int:
             doc_id = args.id if (args.id and len(args.add) == 1) else f"added-{slugify(path.stem, 40) or i}"
             if any(d.id == doc_id for d in existing.documents) and not args.replace:
                 raise InputError(f"a document with id {doc_id!r} is already indexed; pass --replace to update it")
-            meta = {k: v for k, v in (("doi", args.doi), ("pmid", args.pmid), ("title", args.title), ("year", args.year),
-                                      ("url", args.url), ("source_kind", args.source_kind)) if v}
-            staged.append((settings.added_dir / f"{doc_id}.md", convert_file(path, citation=args.citation, doc_id=doc_id, **meta)))
+            meta = {
+                k: v
+                for k, v in (
+                    ("doi", args.doi),
+                    ("pmid", args.pmid),
+                    ("title", args.title),
+                    ("year", args.year),
+                    ("url", args.url),
+                    ("source_kind", args.source_kind),
+                )
+                if v
+            }
+            staged.append(
+                (settings.added_dir / f"{doc_id}.md", convert_file(path, citation=args.citation, doc_id=doc_id, **meta))
+            )
         for target, text in staged:  # every file converted cleanly: now write them all
             tmp = target.with_suffix(".md.tmp")
             tmp.write_text(text, encoding="utf-8")
@@ -145,7 +157,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     if failures:
-        print(f"error: {failures} of {len(items)} lines could not be answered (see their 'error' field)", file=sys.stderr)
+        print(
+            f"error: {failures} of {len(items)} lines could not be answered (see their 'error' field)", file=sys.stderr
+        )
         return 2
     return 0
 
@@ -183,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more log output")
 
-    p = sub.add_parser("index", parents=[common], help="build the index (when missing or stale), or add a guideline document")
+    p = sub.add_parser(
+        "index", parents=[common], help="build the index (when missing or stale), or add a guideline document"
+    )
     p.add_argument("--add", nargs="+", metavar="FILE", help="a .md, .txt, .pdf, .html or JATS .xml file to add")
     p.add_argument("--citation", help="reference for the added text (required with --add)")
     p.add_argument("--doi")

@@ -78,7 +78,12 @@ class AnswerSettings(_Section):
         default=0.0, description="Cosine to the question below which a sentence is not added after the first."
     )
     max_per_passage: int = Field(default=2, ge=1, description="Sentences taken from one passage.")
-    min_relative_score: float = Field(default=0.65, ge=0, le=1, description="A sentence joins the answer if its score is at least this share of the best.")
+    min_relative_score: float = Field(
+        default=0.65,
+        ge=0,
+        le=1,
+        description="A sentence joins the answer if its score is at least this share of the best.",
+    )
     # Calibrated on eval/calibration.jsonl (questions kept apart from the gold set); see eval/README.md.
     abstain_threshold: float = Field(default=0.44, description="Abstain when the evidence confidence is below this.")
     similarity_weight: float = Field(default=0.8, ge=0, description="Confidence weight of the best dense similarity.")
@@ -92,7 +97,9 @@ class AnswerSettings(_Section):
     coverage_gain_weight: float = Field(
         default=1.0, ge=0, description="Sentence selection bonus for covering question concepts not yet covered."
     )
-    figure_bonus: float = Field(default=0.10, ge=0, description="Sentence score bonus for a figure when one is asked for.")
+    figure_bonus: float = Field(
+        default=0.10, ge=0, description="Sentence score bonus for a figure when one is asked for."
+    )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
 
 

@@ -19,7 +19,7 @@ from cd38_guide.corpus import Corpus
 from cd38_guide.corpus.glossary import GlossaryEntry
 from cd38_guide.corpus.sentences import question_language
 from cd38_guide.index.embedder import Embedder
-from cd38_guide.index.lexical import STOPWORDS, tokenize
+from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.index.vectors import search as vector_search
 from cd38_guide.types import Hit, Language
@@ -27,7 +27,9 @@ from cd38_guide.types import Hit, Language
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+")
 # Chinese function and question characters: they carry no subject, so coverage ignores them.
-_ZH_FUNCTION_CHARS = frozenset("的了吗呢吧啊呀么是在和与及或有为对把被从到就都也还又请我你他她们这那个些什多少怎样如何哪几可以能会要需应该用使让给之其等时否不没吗")
+_ZH_FUNCTION_CHARS = frozenset(
+    "的了吗呢吧啊呀么是在和与及或有为对把被从到就都也还又请我你他她们这那个些什多少怎样如何哪几可以能会要需应该用使让给之其等时否不没吗"
+)
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*|\d+q\d+\+?")
 
 
@@ -112,7 +114,21 @@ CLINICAL_ASPECTS = frozenset(
     driving travel exercise covid coronavirus influenza surgery dental dentist tooth teeth liver hepatic
     cancer tumour tumor lung breast prostate colon leukemia leukaemia lymphoma dog cat pet animal""".split()
 )
-ZH_CLINICAL_ASPECTS = ("孕", "哺乳", "避孕", "生育", "儿童", "价格", "费用", "多少钱", "医保", "报销", "肝功能", "饮食", "天气")
+ZH_CLINICAL_ASPECTS = (
+    "孕",
+    "哺乳",
+    "避孕",
+    "生育",
+    "儿童",
+    "价格",
+    "费用",
+    "多少钱",
+    "医保",
+    "报销",
+    "肝功能",
+    "饮食",
+    "天气",
+)
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
 _QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
@@ -159,7 +175,9 @@ def question_concepts(question: str, matches: list[tuple[int, str, str]], lang: 
     for _, term, expansion in sorted(matches, key=lambda m: -len(m[1])):
         if term in rest:
             rest = rest.replace(term, " ")
-            concepts.append(sorted(set(tokenize(expansion)) | ({*tokenize(term)} if not _CJK_CHAR.search(term) else set())))
+            concepts.append(
+                sorted(set(tokenize(expansion)) | ({*tokenize(term)} if not _CJK_CHAR.search(term) else set()))
+            )
     for word in _QUESTION_WORD.findall(rest):
         toks = [t for t in tokenize(word) if not t.isdigit() and len(t) > 1]
         if toks:
@@ -357,8 +375,21 @@ def resolve_followup(question: str, previous: str | None) -> str | None:
     words = re.findall(r"[a-z0-9]+", lower)
     zh = question_language(q) == "zh"
     starts = (
-        "and ", "what about", "how about", "and,", "also", "what if", "in ", "for ", "with ", "same ", "but ",
-        "then ", "only ", "even ", "or ",
+        "and ",
+        "what about",
+        "how about",
+        "and,",
+        "also",
+        "what if",
+        "in ",
+        "for ",
+        "with ",
+        "same ",
+        "but ",
+        "then ",
+        "only ",
+        "even ",
+        "or ",
     )
     pronoun = re.search(r"\b(it|its|they|them|this|that|those|these|there|the same)\b", lower)
     if zh:

@@ -1,3 +1,4 @@
+import itertools
 import json
 import os
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_long_passage_is_split_with_overlap_and_sized_for_the_model(passages, co
     settings = ChunkingSettings(chunk_tokens=64, overlap_tokens=16)
     chunks = chunk_passage(long, count_tokens, settings)
     assert len(chunks) >= 3
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end, "consecutive chunks overlap"
         assert b.start > a.start
     # Each chunk's body stays near the budget; never near MiniLM's 256 limit.

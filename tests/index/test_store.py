@@ -134,7 +134,13 @@ def test_manifest_records_what_built_it(fake_settings, fake_embedder):
     build_index(load_corpus(fake_settings.all_corpus_dirs), fake_embedder, fake_settings)
     m = json.loads((fake_settings.home / "current" / "manifest.json").read_text())
     assert {"model_id", "weights_sha256", "dim", "chunking", "corpus_hash", "versions", "files"} <= set(m)
-    assert set(m["files"]) >= {"vectors.faiss", "chunks.jsonl", "sentences.json", "sentence_vectors.npy", "bm25/df.json"}
+    assert set(m["files"]) >= {
+        "vectors.faiss",
+        "chunks.jsonl",
+        "sentences.json",
+        "sentence_vectors.npy",
+        "bm25/df.json",
+    }
     assert m["versions"]["faiss-cpu"] != "absent"
 
 

@@ -35,7 +35,9 @@ def test_hnsw_is_chosen_above_the_threshold_and_recalls_exact_neighbours():
     ids = np.arange(3000, dtype=np.int64)
     index = build_vector_index(vecs, ids, IndexSettings(flat_max_chunks=1000))
     assert index_kind(index) == "hnsw"
-    recall = np.mean([len(set(search(index, q, 10)[1].tolist()) & set(brute_force(vecs, ids, q, 10))) / 10 for q in queries])
+    recall = np.mean(
+        [len(set(search(index, q, 10)[1].tolist()) & set(brute_force(vecs, ids, q, 10))) / 10 for q in queries]
+    )
     assert recall >= 0.95
 
 
@@ -52,5 +54,5 @@ def test_round_trip_keeps_ids(tmp_path):
 def test_k_larger_than_index(k):
     vecs = unit(5, 8, 6)
     index = build_vector_index(vecs, np.arange(5, dtype=np.int64), IndexSettings())
-    scores, got = search(index, vecs[0], k)
+    _scores, got = search(index, vecs[0], k)
     assert len(got) == min(k, 5) and got[0] == 0

@@ -13,7 +13,7 @@ from cd38_guide.corpus.markdown import parse_document, read_document
 from cd38_guide.errors import CorpusError
 from cd38_guide.types import Document, Passage
 
-__all__ = ["Corpus", "corpus_files", "load_corpus", "parse_document", "GlossaryEntry"]
+__all__ = ["Corpus", "GlossaryEntry", "corpus_files", "load_corpus", "parse_document"]
 
 GLOSSARY_NAME = "glossary.tsv"
 _SKIP = {"README.md"}
@@ -103,4 +103,6 @@ def load_corpus(dirs: Iterable[Path]) -> Corpus:
     for p in seen.values():
         if p.translation_of and p.translation_of not in seen:
             raise CorpusError(f"translation_of names no passage: {p.translation_of!r}", p.path, p.line)
-    return Corpus(documents=tuple(docs), glossary=tuple(glossary), hash=content_hash(files), files=tuple(map(str, files)))
+    return Corpus(
+        documents=tuple(docs), glossary=tuple(glossary), hash=content_hash(files), files=tuple(map(str, files))
+    )

@@ -36,7 +36,16 @@ _TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
     "definitions": ("refractory is defined", "definition", "defined as"),
     "resistance": ("resistance", "resistant"),
     "rechallenge": ("rechallenge", "retreatment", "re-treatment", "washout"),
-    "tcr_combinations": ("bispecific", "car-t", "car t", "teclistamab", "talquetamab", "elranatamab", "cilta-cel", "ide-cel"),
+    "tcr_combinations": (
+        "bispecific",
+        "car-t",
+        "car t",
+        "teclistamab",
+        "talquetamab",
+        "elranatamab",
+        "cilta-cel",
+        "ide-cel",
+    ),
 }
 
 
@@ -67,7 +76,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraph_sections(paragraphs: list[str], looks_like_heading) -> list[Section]:  # noqa: ANN001
+def _paragraph_sections(paragraphs: list[str], looks_like_heading) -> list[Section]:
     sections: list[Section] = []
     current = Section(heading="")
     for para in paragraphs:
@@ -193,7 +202,7 @@ def extract_jats(data: bytes) -> Extracted:
     except etree.XMLSyntaxError as err:
         raise CorpusError(f"not well-formed XML ({err.msg}, line {err.lineno})") from None
 
-    def text_of(el) -> str:  # noqa: ANN001
+    def text_of(el) -> str:
         return _norm("".join(el.itertext()))
 
     def first(xpath: str) -> str | None:
@@ -211,7 +220,7 @@ def extract_jats(data: bytes) -> Extracted:
         if sec.paragraphs:
             sections.append(sec)
 
-    def walk(sec, prefix: str) -> None:  # noqa: ANN001
+    def walk(sec, prefix: str) -> None:
         heading = text_of(sec.find("title")) if sec.find("title") is not None else ""
         name = f"{prefix} - {heading}" if prefix and heading else heading or prefix
         paras = [text_of(p) for p in sec.findall("p") if text_of(p)]

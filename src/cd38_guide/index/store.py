@@ -17,7 +17,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +103,10 @@ class EmbeddingCache:
         tmp = self.dir / f".tmp-{os.getpid()}"
         tmp.mkdir(exist_ok=True)
         (tmp / "keys.json").write_text(json.dumps([k for k, _ in items]))
-        np.save(tmp / "vectors.npy", np.stack([v for _, v in items]) if items else np.zeros((0, self.embedder.dim), np.float32))
+        np.save(
+            tmp / "vectors.npy",
+            np.stack([v for _, v in items]) if items else np.zeros((0, self.embedder.dim), np.float32),
+        )
         os.replace(tmp / "vectors.npy", self.dir / "vectors.npy")
         os.replace(tmp / "keys.json", self.dir / "keys.json")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -160,7 +163,9 @@ def build_index(corpus: Corpus, embedder: Embedder, settings: Settings, *, force
         lock = FileLock(str(home / "index.lock"), timeout=600)
         lock.acquire()
     except Timeout:
-        raise IndexStateError(f"another process has held {home / 'index.lock'} for 10 minutes; is a build stuck?") from None
+        raise IndexStateError(
+            f"another process has held {home / 'index.lock'} for 10 minutes; is a build stuck?"
+        ) from None
     try:
         key = expected_key(corpus, embedder, settings)
         if not force:
@@ -184,10 +189,12 @@ def _build_locked(corpus: Corpus, embedder: Embedder, settings: Settings, key: s
     cache = EmbeddingCache(home / "cache", embedder)
     chunk_vecs = cache.embed([c.embed_text for c in chunks])
     sentence_keys = [(p.id, s.start, s.end) for p in passages for s in p.sentences]
-    sent_texts = [sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys]
+    sent_texts = [
+        sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys
+    ]
     sent_vecs = cache.embed(sent_texts)
 
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
     builds = home / "builds"
     tmp = builds / f".partial-{build_id}"
     tmp.mkdir(parents=True)
@@ -218,7 +225,7 @@ def _build_locked(corpus: Corpus, embedder: Embedder, settings: Settings, key: s
         n_sentences=len(sentence_keys),
         files=_sha_files(tmp),
         versions=_versions(),
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - t0, 3),
         embedded_new=cache.new,
     )
@@ -236,7 +243,9 @@ def _build_locked(corpus: Corpus, embedder: Embedder, settings: Settings, key: s
     for old in builds.iterdir():
         if old.name != build_id:
             shutil.rmtree(old, ignore_errors=True)
-    log.info("built index %s: %d chunks in %.1fs (%d embedded)", build_id, len(chunks), manifest.build_seconds, cache.new)
+    log.info(
+        "built index %s: %d chunks in %.1fs (%d embedded)", build_id, len(chunks), manifest.build_seconds, cache.new
+    )
     return manifest
 
 
@@ -273,7 +282,9 @@ def open_index(corpus: Corpus, embedder: Embedder, settings: Settings) -> Loaded
     try:
         vectors = load_vector_index(directory / VECTORS)
         set_ef_search(vectors, settings.index.hnsw_ef_search)
-        chunks = [Chunk.model_validate_json(line) for line in (directory / CHUNKS).read_text(encoding="utf-8").splitlines()]
+        chunks = [
+            Chunk.model_validate_json(line) for line in (directory / CHUNKS).read_text(encoding="utf-8").splitlines()
+        ]
         sentence_keys = [tuple(x) for x in json.loads((directory / SENTENCES).read_text(encoding="utf-8"))]
         sentence_vectors = np.load(directory / SENTENCE_VECTORS, allow_pickle=False)
         lexical = LexicalIndex.load(directory / BM25_DIR)

@@ -12,7 +12,7 @@ import numpy as np
 from cd38_guide.config import IndexSettings
 
 
-def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings: IndexSettings):  # noqa: ANN201
+def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings: IndexSettings):
     """A FAISS index over ``vectors`` (n x d, unit norm) labelled with ``ids``."""
     import faiss
 
@@ -31,7 +31,7 @@ def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings: IndexSett
     return index
 
 
-def index_kind(index) -> str:  # noqa: ANN001
+def index_kind(index) -> str:
     """'flat' or 'hnsw', for the manifest and the benchmark."""
     import faiss
 
@@ -39,7 +39,7 @@ def index_kind(index) -> str:  # noqa: ANN001
     return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
 
-def set_ef_search(index, ef: int) -> None:  # noqa: ANN001
+def set_ef_search(index, ef: int) -> None:
     """Set HNSW's query beam (no-op for flat indexes); efSearch is not stored in the file."""
     import faiss
 
@@ -48,7 +48,7 @@ def set_ef_search(index, ef: int) -> None:  # noqa: ANN001
         inner.hnsw.efSearch = ef
 
 
-def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Top ``k`` (scores, ids) for one query vector, best first; padding (-1) removed."""
     if index.ntotal == 0:
         return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
@@ -57,14 +57,14 @@ def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:  
     return scores[0][keep], ids[0][keep]
 
 
-def save_vector_index(index, path: Path) -> None:  # noqa: ANN001
+def save_vector_index(index, path: Path) -> None:
     """Write FAISS's own binary format (no pickle)."""
     import faiss
 
     faiss.write_index(index, str(path))
 
 
-def load_vector_index(path: Path):  # noqa: ANN201
+def load_vector_index(path: Path):
     """Read an index written by ``save_vector_index``; the caller has checked its hash."""
     import faiss
 

@@ -56,6 +56,26 @@ def check_endpoint(patient: str) -> dict:
     return report.model_dump(mode="json")
 
 
+def _figure(labels: Labels, reports: Path, name: str, label: str, elem_id: str) -> Any:
+    """A read-only evaluation plot, hidden when the report has not been generated."""
+    import gradio as gr
+
+    from cd38_guide.ui.pages import figure
+
+    path = figure(reports, name)
+    return labels.add(
+        gr.Image(
+            path,
+            label=t(label, "en"),
+            interactive=False,
+            elem_id=elem_id,
+            buttons=["download", "fullscreen"],
+            visible=path is not None,
+        ),
+        label=label,
+    )
+
+
 def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir: Path | None = None) -> Any:
     """The gr.Blocks app over a loaded ``assistant``; launch it with ``**launch_options()``."""
     import gradio as gr
@@ -108,28 +128,8 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                 with labels.add(gr.Accordion(t("ev_bench", "en"), open=True), label="ev_bench"):
                     bench_html = gr.HTML(render_bench(reports, "en"), elem_id="ev-bench")
                 with gr.Row():
-                    recall_png = labels.add(
-                        gr.Image(
-                            figure(reports, "recall_at_k.png"),
-                            label=t("ev_recall", "en"),
-                            interactive=False,
-                            elem_id="ev-recall",
-                            buttons=["download", "fullscreen"],
-                            visible=figure(reports, "recall_at_k.png") is not None,
-                        ),
-                        label="ev_recall",
-                    )
-                    latency_png = labels.add(
-                        gr.Image(
-                            figure(reports, "latency_by_stage.png"),
-                            label=t("ev_latency", "en"),
-                            interactive=False,
-                            elem_id="ev-latency",
-                            buttons=["download", "fullscreen"],
-                            visible=figure(reports, "latency_by_stage.png") is not None,
-                        ),
-                        label="ev_latency",
-                    )
+                    recall_png = _figure(labels, reports, "recall_at_k.png", "ev_recall", "ev-recall")
+                    latency_png = _figure(labels, reports, "latency_by_stage.png", "ev_latency", "ev-latency")
             with labels.add(gr.Tab(t("tab_about", "en"), id="about", elem_id="tab-about"), label="tab_about"):
                 about_html = gr.HTML(about("en"), elem_id="about")
 
