@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -173,15 +174,16 @@ def test_switch_to_chinese_relabels_the_page(page, shot) -> None:
     page.locator("#lang-radio").get_by_label("中文").check()
     page.wait_for_selector("role=tab[name='提问']")
     for name in ("提问", "患者评估", "患者教育", "评估报告", "关于"):
-        assert page.get_by_role("tab", name=name).count() == 1
-    assert page.get_by_label("问题").count() >= 1
-    assert "问题 1" in page.locator("#turn-1").inner_text()  # the conversation is re-rendered too
-    assert "相关度" in page.locator("#sources").inner_text()
+        # Labels update in one event, but the browser repaints them one by one: wait for each.
+        expect(page.get_by_role("tab", name=name)).to_have_count(1, timeout=TIMEOUT)
+    expect(page.get_by_label("问题").first).to_be_attached(timeout=TIMEOUT)
+    expect(page.locator("#turn-1")).to_contain_text("问题 1", timeout=TIMEOUT)  # the conversation is re-rendered
+    expect(page.locator("#sources")).to_contain_text("相关度", timeout=TIMEOUT)
     open_tab(page, "患者评估")
     page.wait_for_selector("text=年龄（岁，18-120）")
     page.click("#example-btn")
     page.wait_for_selector("#report table.regimens", timeout=TIMEOUT)
-    assert "适用性报告" in page.locator("#report").inner_text()
+    expect(page.locator("#report")).to_contain_text("适用性报告", timeout=TIMEOUT)
     shot("patient-zh")
     page.locator("#lang-radio").get_by_label("English").check()
     page.wait_for_selector("role=tab[name='Ask']")
