@@ -198,6 +198,20 @@ def build_patient_tab(passages: Mapping[str, Any], labels: Labels, lang_radio: A
 
     result_outs = [summary, *error_slots, report_html, report_state, profile_state, json_dl, md_dl, profile_code]
 
+    def no_report(problems: Sequence[str], lang: str, shown: str) -> list[Any]:
+        """Result outputs with no report: field messages (if any), exports disabled."""
+        slots, summ = field_errors(list(problems), lang)
+        return [
+            summ,
+            *shown_slots(slots),
+            f"<p>{esc(t('report_empty', lang))}</p>",
+            None,
+            None,
+            gr.update(interactive=False, value=None),
+            gr.update(interactive=False, value=None),
+            shown,
+        ]
+
     def run(data: object, lang: str, typed: Sequence[str] = ()) -> list[Any]:
         """Validate and check a profile dict; every outcome fills all result outputs.
 
@@ -210,17 +224,7 @@ def build_patient_tab(passages: Mapping[str, Any], labels: Labels, lang_radio: A
         except InputError as err:
             typed_paths = {line.split(":", 1)[0] for line in typed}
             lines = [*typed, *(line for line in err.problems or err.lines if line.split(":", 1)[0] not in typed_paths)]
-            slots, summ = field_errors(lines, lang)
-            return [
-                summ,
-                *shown_slots(slots),
-                f"<p>{esc(t('report_empty', lang))}</p>",
-                None,
-                None,
-                gr.update(interactive=False, value=None),
-                gr.update(interactive=False, value=None),
-                shown,
-            ]
+            return no_report(lines, lang, shown)
         t0 = time.perf_counter()
         checked = check_patient(profile)
         audit.record_check(profile, checked, (time.perf_counter() - t0) * 1000)  # only when CD38_GUIDE_AUDIT is set
@@ -246,18 +250,7 @@ def build_patient_tab(passages: Mapping[str, Any], labels: Labels, lang_radio: A
         return [*profile_to_values(EXAMPLE_PROFILE), *run(EXAMPLE_PROFILE, lang)]
 
     def on_reset(lang: str) -> list[Any]:
-        slots, summ = field_errors([], lang)
-        return [
-            *default_values(),
-            summ,
-            *shown_slots(slots),
-            f"<p>{esc(t('report_empty', lang))}</p>",
-            None,
-            None,
-            gr.update(interactive=False, value=None),
-            gr.update(interactive=False, value=None),
-            "{}",
-        ]
+        return [*default_values(), *no_report([], lang, "{}")]
 
     def on_upload(file: Any, lang: str) -> list[Any]:
         from cd38_guide.rules import load_profile
