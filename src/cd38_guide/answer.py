@@ -1,23 +1,27 @@
-"""Grounded, extractive answers: sentences chosen from the retrieved passages, each cited, or an abstention.
+"""Grounded answers: a direct answer built from verified fact rows, then quoted sentences, each cited.
 
-The answer asserts nothing that is not a sentence of a cited passage: the composer only copies sentence
-spans (character offsets into the passage) and numbers the passages it copied from.
+The answer asserts nothing its cited passages do not say: a quoted sentence is copied as a span (character
+offsets into its passage); a planned line (answer_plan) only carries values of fact rows, each verbatim in
+the passage it cites. When the question names a drug, regimen or trial and the evidence is about another,
+or the corpus lacks the point, the answer is a decline that says precisely what is missing.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from cd38_guide.answer_plan import Plan, Planner
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
+from cd38_guide.entity_guard import ATTRIBUTE_CUES, ATTRIBUTE_LABELS, EntityGuard, attribute_of
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
+from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
 from cd38_guide.retrieve import Retrieval
-from cd38_guide.types import AnswerSentence, Citation, Hit, Language
+from cd38_guide.sentence_selection import Candidate, score_sentences, select_sentences
+from cd38_guide.types import AnswerSentence, AnswerTable, Citation, DirectAnswer, Hit, Language, TableCell
 
 TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "background": ("background on anti-CD38 antibodies", "抗CD38单抗概述"),
@@ -40,39 +44,15 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "tcr_combinations": ("combinations with bispecific antibodies and CAR-T", "与双特异性抗体和CAR-T联合"),
 }
 
-_QUANTITY = re.compile(
-    r"\b(how (long|many|much|often|frequent)|what (dose|proportion|percentage|rate|share)|rate|rates|percent|%|"
-    r"median|hazard|hr\b|pfs|os\b|orr|mrd|months?|weeks?|dose|dosing|mg|threshold|cut-?off|level)|多长|多少|几|比例|剂量|率",
-    re.IGNORECASE,
-)
-_DIGIT = re.compile(r"\d")
-
-# Requests aimed at the assistant rather than questions about the evidence (prompt injection, role play,
-# creative writing, questions about the system itself). They get the same honest abstention.
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|instructions|rules?|corpus|prompt|above|previous)\b"
-    r"|\b(system prompt|developer mode|jailbreak|you are now|you're now|act as|pretend|role-?play)\b"
-    r"|\b(write|compose|tell)\b.{0,20}\b(poem|limerick|story|essay|song|joke|article)\b"
-    r"|\b(translate)\b.{0,40}\b(into|to)\b"
-    r"|\b(which|what) (llm|model|ai)\b.{0,20}\b(are you|is this)\b|\bwho (made|trained|built) you\b"
-    r"|\b(api keys?|environment variables|hidden configuration|dump your)\b"
-    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成",
-    re.IGNORECASE,
-)
-
-
-def is_instruction(question: str) -> bool:
-    """True when the text asks the assistant to do something other than answer from the evidence."""
-    return bool(_INSTRUCTION.search(question))
-
-
-# Sentences in which the corpus records that a point could not be verified: evidence of absence.
-_GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
-GAP_NOTE = "The corpus does not answer this: its closest passage records that the point was not verified."
-GAP_NOTE_ZH = "语料库无法回答此问题：最相关的段落说明这一点未经核实。"
 
 ENGLISH_EVIDENCE_NOTE = "注：以下证据原文为英文（引用原句，未经翻译）。"
-
+INSTRUCTION_MISSING = (
+    "This is a request to the assistant (an instruction, a prescription or an order), not a question about the "
+    "evidence: cd38-guide only answers from its cited sources and never writes prescriptions.",
+    "这是对助手的指令（或开具处方/医嘱的请求），而不是关于证据的问题：本工具只依据所引用的来源回答，不开具处方。",
+)
+# Intents whose named drugs are the patient's history, not the subject of the question.
+_HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
 
 @dataclass(frozen=True)
 class Confidence:
@@ -83,6 +63,7 @@ class Confidence:
     coverage: float
     unknown_terms: tuple[str, ...]
     value: float
+
 
 
 @dataclass
@@ -96,13 +77,10 @@ class Composition:
     answer: str
     confidence: Confidence
     covered_topics: list[str]
-
-
-def _weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
-    weights = {t: idf(t) for t in set(query_tokens)}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in other) / total if total else 0.0
-
+    direct_answer: DirectAnswer | None = None
+    table: AnswerTable | None = None
+    missing: str | None = None
+    hits: list[Hit] = field(default_factory=list)
 
 def covered_topics(corpus: Corpus, language: Language) -> list[str]:
     """Human labels of the topics the corpus has passages on, in the question's language."""
@@ -186,141 +164,252 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
     )
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A passage sentence that may enter the answer."""
 
-    score: float
-    similarity: float
-    hit: int
-    pid: str
-    start: int
-    end: int
-    text: str
-    tokens: frozenset[str]
+# Intents whose named things are the subject of the answer (elsewhere they are context: "6 cycles into DRd ...").
+_SUBJECT_INTENTS = frozenset({"outcome", "comparison", "dose", "dose_adjustment", "selection", "toxicity"})
 
 
-def _score_sentences(
-    retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings
-) -> list[_Candidate]:
-    """Every sentence of the retrieved passages, scored by similarity, term overlap, rank and figures."""
-    q = retrieval.query
-    wants_figure = bool(_QUANTITY.search(q.text))
-    out: list[_Candidate] = []
-    for hi, hit in enumerate(retrieval.hits):
-        p = corpus.passages[hit.passage_id]
-        rows = index.sentence_rows.get(p.id, [])
-        if not rows:
-            continue
-        cos = index.sentence_vectors[rows] @ q.vector
-        prior = 1.0 / (hit.rank**0.5)  # retrieval rank, not the near-flat RRF score
-        terms = q.tokens if p.language == "zh" else q.content_tokens
-        for row, c in zip(rows, cos.tolist(), strict=True):
-            _, start, end = index.sentence_keys[row]
-            text = p.text[start:end]
-            tokens = frozenset(tokenize(text))
-            score = (
-                settings.sentence_similarity_weight * c
-                + settings.sentence_overlap_weight * _weighted_overlap(terms, tokens, index.lexical.idf)
-                + settings.sentence_rank_weight * prior
-                + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
-            )
-            out.append(_Candidate(score, c, hi, p.id, start, end, text, tokens))
-    out.sort(key=lambda c: (-c.score, c.hit, c.start))
-    return out
+def rerank(
+    hits: list[Hit], analysis: QuestionAnalysis | None, guard: EntityGuard | None, k: int, settings: AnswerSettings
+) -> list[Hit]:
+    """Re-rank retrieved passages: those naming what the question is about move up, keeping ``k``.
 
-
-def _select(
-    candidates: list[_Candidate], q, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings
-) -> list[_Candidate]:
-    """Greedy selection among strong sentences, preferring those that cover question concepts not yet covered.
-
-    Only sentences scoring at least ``min_relative_score`` of the best are eligible; among them, coverage gain
-    decides the order. A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then
-    gets a sentence for each part instead of two sentences about the first.
+    Retrieval ranks by similarity; a passage about lenalidomide dosing can outrank one about isatuximab for
+    "isatuximab dose in renal impairment". The shift is soft (a few places per named subject, fewer for the
+    asked endpoint, population or intent cue), so strong retrieval evidence still leads.
     """
-    if not candidates:
+    if analysis is None or guard is None:
+        return hits[:k]
+    about_subject = analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient
+    subjects = guard.subjects(analysis) if about_subject else []
+    aux = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
+    aux += [p for e in analysis.entities.populations for p in guard.vocab.populations.get(e, [])]
+    if analysis.intent in guard.vocab.intent_cues:
+        aux.append(guard.vocab.intent_cues[analysis.intent])
+    if not subjects and not aux:
+        return hits[:k]
+
+    def score(h: Hit) -> float:
+        p = guard.passages[h.passage_id]
+        named = sum(guard.passage_mentions(h.passage_id, s) for s in subjects)
+        heading = f"{p.heading} {p.title}"
+        extra = sum(2 * bool(x.search(heading)) + bool(x.search(p.text)) for x in aux)
+        return -h.rank + settings.rerank_subject_shift * named + settings.rerank_cue_shift * min(extra, 3)
+
+    ranked = sorted(hits, key=lambda h: (-score(h), h.rank))[:k]
+    return [h.model_copy(update={"rank": i + 1}) for i, h in enumerate(ranked)]
+
+
+def _subject_gaps(
+    analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
+) -> list[str]:
+    """Named subjects that no candidate sentence (or planned claim) is about, for what was asked."""
+    if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
         return []
-    weights = [max((index.lexical.idf(t) for t in c if t in index.lexical.df), default=0.0) for c in q.concepts]
-    total = sum(weights) or 1.0
-    covered: set[int] = set()
-    chosen: list[_Candidate] = []
-    per_passage: dict[str, int] = {}
-    best = candidates[0].score
-    if q.language == "zh":
-        # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
-        native = next((c for c in candidates if corpus.passages[c.pid].language == "zh"), None)
-        if native is not None:
-            chosen.append(native)
-            per_passage[native.pid] = 1
-    while len(chosen) < settings.max_sentences:
-        pick, pick_value, pick_gain = None, float("-inf"), set()
-        for c in candidates:
-            if c.score < settings.min_relative_score * best:
-                break  # candidates are sorted: every later one is weaker still
-            if c in chosen or per_passage.get(c.pid, 0) >= settings.max_per_passage:
-                continue
-            if chosen and c.similarity < settings.min_sentence_similarity:
-                continue  # a supporting sentence must itself be about the question
-            if any(c.text == x.text for x in chosen):
-                continue
-            gain = {
-                i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)
-            }
-            value = c.score + settings.coverage_gain_weight * sum(weights[i] for i in gain) / total
-            if value > pick_value:
-                pick, pick_value, pick_gain = c, value, gain
-        if pick is None:
-            break
-        chosen.append(pick)
-        covered |= pick_gain
-        per_passage[pick.pid] = per_passage.get(pick.pid, 0) + 1
-    return chosen
+    attribute = attribute_of(analysis)
+    gaps = []
+    for subject in guard.subjects(analysis):
+        about = [c for c in candidates if guard.sentence_about(c.pid, c.text, subject)]
+        if attribute and subject not in guard.vocab.trials:
+            about = [c for c in about if ATTRIBUTE_CUES[attribute].search(c.text)]
+        elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
+            continue
+        if not about:
+            gaps.append(subject)
+    return gaps
 
 
-def compose(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings) -> Composition:
-    """Pick, order and cite answer sentences from the retrieved passages, or abstain."""
-    q = retrieval.query
-    conf = confidence_of(retrieval, index, corpus, settings)
-    if should_abstain(conf, settings, q.text) or not retrieval.hits:
-        topics = covered_topics(corpus, q.language)
-        if q.language == "zh":
-            text = "语料库中没有足以回答此问题的证据，因此不作回答。本语料库涵盖：" + "；".join(topics) + "。"
-        else:
-            text = (
-                "The corpus does not hold evidence that answers this question, so no answer is given. "
-                "It covers: " + "; ".join(topics) + "."
-            )
-        return Composition(True, [], [], [], text, conf, topics)
+def _missing_text(analysis: QuestionAnalysis, gaps: list[str], lang: Language) -> str:
+    attribute = attribute_of(analysis)
+    label = ATTRIBUTE_LABELS[attribute][1 if lang == "zh" else 0] if attribute else None
+    if label and {"renal", "dialysis"} & set(analysis.entities.populations):
+        label = ("肾功能损害时的" if lang == "zh" else "renal ") + label
+    names = "、".join(gaps) if lang == "zh" else " and ".join(gaps)
+    if lang == "zh":
+        return f"语料库中没有关于{names}的{label}说明。" if label else f"语料库中没有关于{names}、能回答此问题的证据。"
+    if label:
+        return f"The corpus has no {label} statement for {names}."
+    return f"The corpus holds no evidence about {names} that answers this question."
 
-    candidates = _score_sentences(retrieval, index, corpus, settings)
-    gap = candidates[0] if candidates and _GAP.search(candidates[0].text) else None
-    if gap is not None:
-        # The best evidence is the corpus saying it lacks this point: abstain, and show that sentence.
-        cite = _citation(1, retrieval.hits[gap.hit], corpus, [[gap.start, gap.end]])
-        sentence = AnswerSentence(text=gap.text, citations=[1])
-        lead = GAP_NOTE_ZH if q.language == "zh" else GAP_NOTE
-        return Composition(
-            True, [sentence], [cite], [], f"{lead}\n\n{gap.text} [1]", conf, covered_topics(corpus, q.language)
-        )
-    chosen = _select(candidates, q, index, corpus, settings)
-    # Readable order: passages by their best chosen sentence, sentences in passage order.
-    passage_order: list[str] = []
-    for c in chosen:
-        if c.pid not in passage_order:
-            passage_order.append(c.pid)
-    chosen.sort(key=lambda c: (passage_order.index(c.pid), c.start))
-    hits_by_pid = {h.passage_id: h for h in retrieval.hits}
-    numbers = {pid: i + 1 for i, pid in enumerate(passage_order)}
-    spans: dict[str, list[list[int]]] = {}
+
+def _decline(
+    corpus: Corpus, conf: Confidence, lang: Language, missing: str | None = None, alternatives: list[Candidate] = (),
+    hits: list[Hit] = (), guard: EntityGuard | None = None,
+) -> Composition:
+    """An honest decline: what is missing, what the corpus does hold nearby (cited), the topics it covers."""
+    topics = covered_topics(corpus, lang)
+    if lang == "zh":
+        text = "语料库中没有足以回答此问题的证据，因此不作回答。"
+    else:
+        text = "The corpus does not hold evidence that answers this question, so no answer is given."
     sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    if missing:
+        text = missing + (" 因此不作回答。" if lang == "zh" else " No answer is given.")
+    if alternatives and guard is not None:
+        hits_by_pid = {h.passage_id: h for h in hits}
+        by_drug: list[tuple[str, Candidate]] = []
+        for c in alternatives:
+            for d in guard.drugs_in(c.text):
+                if d not in {x for x, _ in by_drug}:
+                    by_drug.append((d, c))
+        numbers: dict[str, int] = {}
+        for d, c in by_drug[:3]:
+            numbers.setdefault(c.pid, len(numbers) + 1)
+        if numbers:
+            refs = [f"{d} [{numbers[c.pid]}]" for d, c in by_drug[:3]]
+            text += (" 语料库中有关于以下药物的相应说明：" + "、".join(refs) + "。") if lang == "zh" else (
+                " It has such statements for " + ", ".join(refs) + "."
+            )
+            chosen = list(dict.fromkeys(c for _, c in by_drug[:3]))
+            spans: dict[str, list[list[int]]] = {}
+            for c in chosen:
+                sentences.append(AnswerSentence(text=c.text, citations=[numbers[c.pid]]))
+                spans.setdefault(c.pid, []).append([c.start, c.end])
+            citations = [_citation(n, hits_by_pid[pid], corpus, spans[pid]) for pid, n in numbers.items()]
+            text += "\n\n" + " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    if not missing or not citations:
+        text += ("本语料库涵盖：" if lang == "zh" else " It covers: ") + ("；" if lang == "zh" else "; ").join(topics) + (
+            "。" if lang == "zh" else "."
+        )
+    return Composition(True, sentences, citations, [], text, conf, topics, missing=missing)
+
+
+def _support_spans(passage_text: str, sentences: list[tuple[int, int]], values: list[str]) -> list[list[int]]:
+    """Spans of the passage sentences that hold any of ``values`` (what a planned claim rests on)."""
+    return [[a, b] for a, b in sentences if any(v in passage_text[a:b] for v in values)]
+
+
+def compose(
+    retrieval: Retrieval,
+    index: LoadedIndex,
+    corpus: Corpus,
+    settings: AnswerSettings,
+    analysis: QuestionAnalysis | None = None,
+    planner: Planner | None = None,
+    guard: EntityGuard | None = None,
+    k: int = 5,
+) -> Composition:
+    """Plan, pick, order and cite the answer, or decline saying what is missing."""
+    q = retrieval.query
+    lang = q.language
+    wide = retrieval
+    hits = rerank(retrieval.hits, analysis, guard, k, settings)
+    retrieval = replace(retrieval, hits=hits)
+    conf = confidence_of(retrieval, index, corpus, settings)
+    if is_instruction(q.text) or (analysis is not None and analysis.intent == "instruction"):
+        return _decline(corpus, conf, lang, INSTRUCTION_MISSING[1 if lang == "zh" else 0])
+    if not hits:
+        return _decline(corpus, conf, lang)
+    candidates = score_sentences(retrieval, index, corpus, settings, analysis, guard)
+    plan = planner.plan(analysis) if planner is not None and analysis is not None else Plan()
+    if analysis is not None and guard is not None:
+        gaps = _subject_gaps(analysis, guard, candidates, plan)
+        partial = analysis.intent == "comparison" and len(gaps) < len(analysis.sides) and not plan.empty
+        if gaps and not partial:
+            attribute = attribute_of(analysis)
+            alternatives: list[Candidate] = []
+            if attribute == "dose_adjustment":
+                # What the corpus does hold for other drugs on the same point, from the un-reranked passages.
+                pops = [p for e in analysis.entities.populations for p in guard.vocab.populations.get(e, [])]
+                alternatives = [
+                    c
+                    for c in score_sentences(wide, index, corpus, settings)
+                    if ATTRIBUTE_CUES[attribute].search(c.text) and (not pops or any(p.search(c.text) for p in pops))
+                ]
+            missing = _missing_text(analysis, gaps, lang)
+            return _decline(corpus, conf, lang, missing, alternatives, wide.hits, guard)
+    # A planned answer (fact rows about the named trial or regimen) stands even when the question's wording is
+    # far from the passages ("What did CANDOR show?"); a term the corpus never mentions still means a decline.
+    weak = conf.value < settings.abstain_threshold and plan.empty
+    if weak or (settings.abstain_on_unknown_terms and conf.unknown_terms):
+        return _decline(corpus, conf, lang)
+    if not candidates:
+        return _decline(corpus, conf, lang)
+
+    chosen = select_sentences(candidates, retrieval, index, corpus, settings)
+    hits_by_pid = {h.passage_id: h for h in hits}
+    # Citation numbers: the plan's passages first (the direct answer reads [1], [2] ...), then the quotes'.
+    order: list[str] = [pid for pid in plan.passages() if pid in corpus.passages]
     for c in chosen:
-        sentences.append(AnswerSentence(text=c.text, citations=[numbers[c.pid]]))
+        if c.pid not in order:
+            order.append(c.pid)
+    chosen.sort(key=lambda c: (order.index(c.pid), c.start))
+    numbers = {pid: i + 1 for i, pid in enumerate(order)}
+    spans: dict[str, list[list[int]]] = {}
+    for c in chosen:
         spans.setdefault(c.pid, []).append([c.start, c.end])
-    citations = [_citation(numbers[pid], hits_by_pid[pid], corpus, spans[pid]) for pid in passage_order]
+    rows_by_passage = {r.passage: r for r in (planner.facts if planner else [])}
+    for pid in plan.passages():
+        p = corpus.passages[pid]
+        values = [v for r in (planner.facts if planner else []) if r.passage == pid for v in r.verbatim()]
+        extra = _support_spans(p.text, [(s.start, s.end) for s in p.sentences], values) if values else []
+        if not extra and pid not in spans and p.sentences:
+            extra = [[p.sentences[0].start, p.sentences[0].end]]
+        spans[pid] = sorted({tuple(x) for x in [*spans.get(pid, []), *extra]})  # type: ignore[misc]
+        spans[pid] = [list(x) for x in spans[pid]]
+    del rows_by_passage
+    citations = [
+        _citation(numbers[pid], hits_by_pid.get(pid) or Hit(passage_id=pid, score=0.0, rank=len(hits) + 1), corpus, spans[pid])
+        for pid in order
+    ]
+    sentences = [AnswerSentence(text=c.text, citations=[numbers[c.pid]]) for c in chosen]
+
+    direct = _direct_answer(plan, numbers, lang)
+    table = _table(plan, numbers)
     notes: list[str] = []
-    if q.language == "zh" and any(c.language == "en" for c in citations):
+    if lang == "zh" and any(c.language == "en" for c in citations):
         notes.append(ENGLISH_EVIDENCE_NOTE)
-    body = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
-    text = "\n\n".join([*notes, body]) if notes else body
-    return Composition(False, sentences, citations, notes, text, conf, [])
+    missing = "; ".join(plan.missing) or None
+    blocks = [*notes]
+    if direct is not None:
+        blocks.append(direct.text)
+    if table is not None:
+        blocks.append(_table_markdown(table))
+    blocks.append(" ".join(f"{_label(c, corpus, guard, analysis)}{c.text} [{numbers[c.pid]}]" for c in chosen))
+    return Composition(
+        False, sentences, citations, notes, "\n\n".join(b for b in blocks if b), conf, [], direct, table, missing, hits
+    )
+
+
+def _direct_answer(plan: Plan, numbers: dict[str, int], lang: Language) -> DirectAnswer | None:
+    claims = [c for c in plan.claims if c.passage is None or c.passage in numbers]
+    if not claims:
+        return None
+    sep = "；" if lang == "zh" else "; "
+    body = sep.join(f"{c.text} [{numbers[c.passage]}]" if c.passage else c.text for c in claims)
+    end = "。" if lang == "zh" else "."
+    text = " ".join(x for x in (plan.lead, body + end, plan.caveat, *plan.missing) if x)
+    cites = sorted({numbers[c.passage] for c in claims if c.passage})
+    return DirectAnswer(text=text, citations=cites, language=lang)
+
+
+def _table(plan: Plan, numbers: dict[str, int]) -> AnswerTable | None:
+    if not plan.rows:
+        return None
+    rows = [
+        [TableCell(text=c.text, citations=[numbers[c.passage]] if c.passage in numbers else []) for c in row]
+        for row in plan.rows
+    ]
+    return AnswerTable(columns=plan.columns, rows=rows)
+
+
+def _table_markdown(table: AnswerTable) -> str:
+    def cell(c: TableCell) -> str:
+        return c.text + "".join(f" [{n}]" for n in c.citations)
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(lines)
+
+
+def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, analysis: QuestionAnalysis | None) -> str:
+    """'(POLLUX) ' before a quote that names no drug, regimen or trial, so it reads right out of its passage."""
+    if guard is None:
+        return ""
+    if guard.drugs_in(c.text) or "CD38" in c.text or any(p.search(c.text) for ps in guard.vocab.trial_patterns.values() for p in ps):
+        return ""
+    if any(p.search(c.text) for ps in guard.vocab.regimen_patterns.values() for p in ps):
+        return ""
+    title = corpus.passages[c.pid].title
+    return f"({title.split(':')[0].strip()}) "

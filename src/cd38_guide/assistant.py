@@ -12,6 +12,11 @@ from functools import cached_property
 
 from cd38_guide import audit
 from cd38_guide.answer import compose
+from cd38_guide.answer_plan import Planner
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.facts import load_facts
+from cd38_guide.question.analysis import analyse
+from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.config import Settings
 from cd38_guide.corpus import Corpus, load_corpus
 from cd38_guide.errors import InputError
@@ -69,7 +74,20 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.corpus, self.index, self.embedder, self.settings.retrieval)
+        return Retriever(self.corpus, self.index, self.embedder, self.settings.retrieval, self.vocabulary.known_words)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return load_vocabulary(tuple(self.corpus.glossary))
+
+    @cached_property
+    def planner(self) -> Planner:
+        facts = load_facts(self.settings.all_corpus_dirs, self.corpus.passages)
+        return Planner(facts, self.vocabulary, self.corpus.passages)
+
+    @cached_property
+    def guard(self) -> EntityGuard:
+        return EntityGuard(self.vocabulary, self.corpus.passages)
 
     def warm(self) -> Assistant:
         """Load corpus, index, model and word lists now (the first question would otherwise pay for them)."""
@@ -90,10 +108,16 @@ class Assistant:
         text = clean_question(question, self.settings.answer.max_question_chars)
         previous = history[-1] if history else None
         resolved = resolve_followup(text, previous)
-        retrieval = self.retriever.search(resolved or text, k)
         t = time.perf_counter()
-        comp = compose(retrieval, self.index, self.corpus, self.settings.answer)
-        timings = dict(retrieval.timings_ms)
+        analysis = analyse(resolved or text, tuple(self.corpus.glossary))
+        analysis_ms = (time.perf_counter() - t) * 1000
+        top_k = k or self.settings.retrieval.top_k
+        retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
+        t = time.perf_counter()
+        comp = compose(
+            retrieval, self.index, self.corpus, self.settings.answer, analysis, self.planner, self.guard, top_k
+        )
+        timings = {"analysis": analysis_ms, **retrieval.timings_ms}
         timings["composition"] = (time.perf_counter() - t) * 1000
         notes = list(comp.notes)
         if resolved:
@@ -113,6 +137,11 @@ class Assistant:
             covered_topics=comp.covered_topics,
             patient_report=patient_report,
             timings_ms={k: round(v, 3) for k, v in timings.items()},
+            direct_answer=comp.direct_answer,
+            table=comp.table,
+            intent=analysis.intent,
+            entities={k: list(v) for k, v in analysis.entities.model_dump().items() if v},
+            missing=comp.missing,
         )
         audit.record_ask(answer)  # no-op unless CD38_GUIDE_AUDIT is set; never raises
         return answer

@@ -100,6 +100,25 @@ class AnswerSettings(_Section):
     figure_bonus: float = Field(
         default=0.10, ge=0, description="Sentence score bonus for a figure when one is asked for."
     )
+    subject_bonus: float = Field(
+        default=0.30, ge=0, description="Sentence score bonus when it is about the drug, regimen or trial asked about."
+    )
+    rival_penalty: float = Field(
+        default=0.40, ge=0, description="Sentence score penalty when it names a rival drug instead of the one asked."
+    )
+    endpoint_bonus: float = Field(default=0.15, ge=0, description="Sentence score bonus for the endpoint asked.")
+    design_penalty: float = Field(
+        default=0.15, ge=0, description="Outcome questions: penalty of a design sentence that reports no result."
+    )
+    rerank_subject_shift: float = Field(
+        default=4.0, ge=0, description="Ranks a passage moves up for each named subject it mentions."
+    )
+    rerank_cue_shift: float = Field(
+        default=1.0, ge=0, description="Ranks a passage moves up per asked endpoint/population/intent cue (max 3)."
+    )
+    rerank_k: int = Field(
+        default=15, ge=1, le=100, description="Passages retrieved before the entity-aware re-ranking keeps top_k."
+    )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused with a message.")
 
 

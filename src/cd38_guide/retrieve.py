@@ -199,8 +199,16 @@ class Retrieval:
 class Retriever:
     """Dense + BM25 search over one loaded index."""
 
-    def __init__(self, corpus: Corpus, index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: LoadedIndex,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        known_words: frozenset[str] = frozenset(),
+    ) -> None:
         self.corpus = corpus
+        self.known_words = known_words  # vocabulary (regimen codes, shorthand, trial names): never "unknown"
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -228,7 +236,8 @@ class Retriever:
         unknown_weights: dict[str, float] = {}
         for word in dict.fromkeys(m.strip("-") for m in _QUESTION_WORD.findall(question)):
             word_tokens = [t for t in tokenize(word) if not t.isdigit()]
-            if not word_tokens or word.lower() in glossary_terms or any(t in df for t in word_tokens):
+            known = word.lower() in glossary_terms or word.lower() in self.known_words
+            if not word_tokens or known or any(t in df for t in word_tokens):
                 continue
             if is_specific_term(word):
                 unknown.append(word)

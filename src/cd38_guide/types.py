@@ -151,6 +151,28 @@ class AnswerSentence(Frozen):
     citations: list[int]
 
 
+class DirectAnswer(Frozen):
+    """The line an answer leads with: built from verified fact rows, in the question's language."""
+
+    text: str
+    citations: list[int]
+    language: Language
+
+
+class TableCell(Frozen):
+    """One cell of a comparison table; ``citations`` is empty for labels and for "not in the corpus"."""
+
+    text: str
+    citations: list[int] = Field(default_factory=list)
+
+
+class AnswerTable(Frozen):
+    """A side-by-side table (comparisons): the same endpoints from each trial, each cell cited."""
+
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class Answer(Frozen):
     """The answer contract shared by the CLI, the app's /ask endpoint and the evaluation."""
 
@@ -169,3 +191,10 @@ class Answer(Frozen):
     covered_topics: list[str] = Field(default_factory=list, description="Shown with an abstention.")
     patient_report: dict | None = Field(default=None, description="Rules report when the question held patient facts.")
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Latency per pipeline stage.")
+    direct_answer: DirectAnswer | None = Field(default=None, description="What was asked, answered first.")
+    table: AnswerTable | None = Field(default=None, description="Side-by-side comparison, each cell cited.")
+    intent: str | None = Field(default=None, description="What the question asks (question analysis).")
+    entities: dict[str, list[str]] = Field(
+        default_factory=dict, description="Drugs, regimens, trials, populations, endpoints the question names."
+    )
+    missing: str | None = Field(default=None, description="What the corpus lacks, on a decline or a missing side.")

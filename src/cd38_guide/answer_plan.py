@@ -1,0 +1,280 @@
+"""Planned answers: a direct-answer line, a comparison table or a list of regimens, built from fact rows.
+
+The plan says what was asked before the quotes that support it. A planned line only carries values of
+verified fact rows (each verbatim in its passage) and names from the vocabulary, so it is as grounded as a
+quote; each claim keeps the passage it rests on, and the composer numbers those passages as citations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cd38_guide.facts import FactRow
+from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.vocabulary import Vocabulary
+from cd38_guide.types import Passage
+
+ANTI_CD38_TRIPLETS = ("DRd", "DVd", "DKd", "DPd", "IsaPd", "IsaKd")
+"""The six anti-CD38 regimens of the relapse setting, in the order the rules core reports them."""
+
+DEFAULT_ENDPOINTS = ("PFS", "OS")
+MAX_LINES = 6
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One planned statement and the passage it rests on (None for a statement of absence)."""
+
+    text: str
+    passage: str | None
+
+
+@dataclass
+class Plan:
+    """What the answer leads with; ``claims`` render as the direct answer, ``table`` beside it."""
+
+    lead: str = ""
+    claims: list[Claim] = field(default_factory=list)
+    caveat: str = ""
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Claim]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.claims and not self.rows
+
+    def passages(self) -> list[str]:
+        """Passages the plan cites, in first-use order."""
+        ids = [c.passage for c in self.claims] + [c.passage for row in self.rows for c in row]
+        return list(dict.fromkeys(p for p in ids if p))
+
+
+class Planner:
+    """Builds plans from the fact table for one corpus."""
+
+    def __init__(self, facts: Sequence[FactRow], vocab: Vocabulary, passages: dict[str, Passage]) -> None:
+        self.facts = list(facts)
+        self.vocab = vocab
+        self.passages = passages
+        self._order = {row: i for i, row in enumerate(self.facts)}
+
+    # -- row selection -------------------------------------------------------------------------------------
+
+    def _trials_for(self, name: str) -> list[str]:
+        """Trials (in vocabulary order) that a side names: the trial itself, or trials testing the regimen."""
+        if name in self.vocab.trials:
+            return [name]
+        return [t.name for t in self.vocab.trials.values() if t.regimen == name]
+
+    def _populations(self, analysis: QuestionAnalysis) -> list[str]:
+        pops: list[str] = []
+        for p in analysis.entities.populations:
+            pops.extend(self.vocab.population_evidence.get(p, {}).get("rows", []))
+        return pops
+
+    def best_row(
+        self, trial: str, endpoint: str, populations: Sequence[str], fallback: bool = False
+    ) -> FactRow | None:
+        """The most recent row of ``trial`` for ``endpoint`` in the first population that has one.
+
+        With no population asked, the whole trial ("all"); with one asked, only that population, unless
+        ``fallback`` allows the whole-trial row (comparisons, where the line then names its population).
+        """
+        for pop in [*populations, "all"] if (fallback or not populations) else populations:
+            rows = [r for r in self.facts if r.source == trial and r.endpoint == endpoint and r.population == pop]
+            if not rows:
+                continue
+            medians = [r for r in rows if r.measure == "median"] or [r for r in rows if r.values] or rows
+
+            def recency(r: FactRow) -> tuple[bool, bool, int]:
+                return ("final" in r.passage, r.hr is not None, self._order[r])
+
+            best = max(medians, key=recency)
+            if best.hr is None:
+                hr = [r for r in rows if r.passage == best.passage and r.hr and not r.values]
+                if hr:
+                    best = best.model_copy(update={"hr": hr[0].hr, "ci": hr[0].ci, "ci_level": hr[0].ci_level})
+            return best
+        return None
+
+    # -- rendering -----------------------------------------------------------------------------------------
+
+    def _label(self, kind: str, key: str, lang: str) -> str:
+        table = {"endpoint": self.vocab.endpoint_labels, "population": self.vocab.population_labels}[kind]
+        return table.get(key, {}).get(lang, key)
+
+    def value_text(self, row: FactRow, lang: str) -> str:
+        """'median PFS 44.5 vs 17.5 months, HR 0.44 (95% CI 0.35-0.55)' from one row."""
+        words = self.vocab.labels[lang]
+        ep = self._label("endpoint", row.endpoint or "", lang)
+        parts = []
+        if row.values:
+            vals = [words["not_reached"] if v == "not reached" else v for v in row.values]
+            unit = row.unit or ""
+            if unit == "%":
+                shown = f" {words['vs']} ".join(f"{v}%" if re.match(r"\d", v) else v for v in vals)
+            else:
+                sep = "" if lang == "zh" else " "
+                shown = f" {words['vs']} ".join(vals) + (f"{sep}{words['months']}" if unit == "months" else f" {unit}")
+            measure = row.measure or ""
+            if measure == "median":
+                head = f"{words['median']}{ep}" if lang == "zh" else f"{words['median']} {ep}"
+            elif measure.endswith("rate") and measure != "rate":
+                head = f"{measure} {ep}" if lang == "en" else f"{measure.replace('-month rate', '个月')}{ep}"
+            else:
+                head = ep
+            parts.append(f"{head} {shown}".strip())
+        if row.hr:
+            hr = f"{words['hr']} {row.hr}"
+            if row.ci:
+                hr += f" ({row.ci_level or '95%'} {words['CI']} {row.ci})"
+            parts.append(hr if row.values else f"{ep} {hr}")
+        return ", ".join(parts)
+
+    def outcome_line(self, row: FactRow, lang: str) -> str:
+        """'DRd vs Rd in POLLUX (all patients): median PFS ...' in the question's language."""
+        pop = self._label("population", row.population, lang)
+        arms = f"{row.regimen} vs {row.comparator}" if row.comparator else (row.regimen or "")
+        if lang == "zh":
+            arms = arms.replace(" vs ", "对比")
+            head = f"{row.source}研究（{pop}）中{arms}"
+            return f"{head}：{self.value_text(row, lang).replace(', ', '，')}"
+        head = f"{arms} in {row.source}" + ("" if row.population == "all" else f" ({pop})")
+        return f"{head}: {self.value_text(row, lang)}"
+
+    # -- plans by intent -----------------------------------------------------------------------------------
+
+    def plan(self, analysis: QuestionAnalysis) -> Plan:
+        """The plan for an analysed question; empty when no shape fits or no fact row applies."""
+        if analysis.intent == "comparison":
+            return self.comparison(analysis)
+        if analysis.intent == "selection":
+            return self.selection(analysis)
+        if analysis.intent in ("outcome", "general", "patient_case"):
+            return self.outcome(analysis)
+        return Plan()
+
+    def _endpoints(self, analysis: QuestionAnalysis) -> list[str]:
+        asked = [e for e in analysis.entities.endpoints if e in self.vocab.endpoint_labels]
+        if "HR" in analysis.entities.endpoints and not asked:
+            asked = ["PFS"]
+        return asked or list(DEFAULT_ENDPOINTS)
+
+    def outcome(self, analysis: QuestionAnalysis) -> Plan:
+        """Results of the named trials (or of the trials behind the named regimens)."""
+        lang = analysis.language
+        trials: list[str] = list(analysis.entities.trials)
+        if not trials:
+            for code in analysis.entities.regimens:
+                trials.extend(self._trials_for(code)[:2])
+        trials = list(dict.fromkeys(trials))
+        if not trials:
+            return Plan()
+        pops = self._populations(analysis)
+        plan = Plan()
+        for trial in trials:
+            for ep in self._endpoints(analysis):
+                row = self.best_row(trial, ep, pops)
+                if row is not None:
+                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+        plan.claims = plan.claims[:MAX_LINES]
+        return plan
+
+    def comparison(self, analysis: QuestionAnalysis) -> Plan:
+        """Both sides of an 'A vs B' question: head-to-head when one trial compared them, else a table."""
+        lang = analysis.language
+        a, b = analysis.sides[0], analysis.sides[1]
+        pops = self._populations(analysis)
+        endpoints = self._endpoints(analysis)
+        plan = Plan()
+        head_to_head = [
+            t.name
+            for t in self.vocab.trials.values()
+            if {t.regimen, t.comparator} == {a, b} or (t.regimen == a and t.comparator and b in t.comparator)
+        ]
+        for trial in head_to_head:
+            for ep in endpoints:
+                row = self.best_row(trial, ep, pops)
+                if row is not None:
+                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+        if plan.claims:
+            return plan
+        sides = [(s, next((t for t in self._trials_for(s) if any(r.source == t for r in self.facts)), None)) for s in (a, b)]
+        plan.columns = ["", *(f"{s} ({t})" if t else s for s, t in sides)]
+        none = "语料库中没有" if lang == "zh" else "not in the corpus"
+        comparator_row = [Claim("对照组" if lang == "zh" else "comparator", None)]
+        for _, t in sides:
+            trial = self.vocab.trials.get(t) if t else None
+            comparator_row.append(Claim(trial.comparator or "" if trial else none, None))
+        plan.rows.append(comparator_row)
+        for ep in endpoints:
+            cells = [Claim(self._label("endpoint", ep, lang), None)]
+            for _, t in sides:
+                row = self.best_row(t, ep, pops, fallback=True) if t else None
+                cells.append(Claim(self.value_text(row, lang), row.passage) if row else Claim(none, None))
+            plan.rows.append(cells)
+        for s, t in sides:
+            row = self.best_row(t, endpoints[0], pops, fallback=True) if t else None
+            if row is not None:
+                plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+            elif lang == "zh":
+                plan.missing.append(f"语料库中没有{s}的试验结果")
+            else:
+                plan.missing.append(f"The corpus holds no trial result for {s}")
+        if all(t for _, t in sides):
+            plan.caveat = (
+                "以上数据来自不同的试验，人群不同；跨试验比较不是随机对照证据。"
+                if lang == "zh"
+                else f"These results come from different trials with different populations: comparing them across "
+                f"trials is not randomised evidence, and the corpus holds no trial of {a} against {b}."
+            )
+        return plan
+
+    def selection(self, analysis: QuestionAnalysis) -> Plan:
+        """Anti-CD38 regimens whose trials enrolled or analysed the asked population, with their key result."""
+        lang = analysis.language
+        evidence = [
+            (p, self.vocab.population_evidence[p])
+            for p in analysis.entities.populations
+            if p in self.vocab.population_evidence
+        ]
+        if not evidence:
+            return Plan()
+        pop, spec = evidence[0]
+        text = re.compile(spec["text"], re.IGNORECASE)
+        excluded = spec.get("excludes_drug")
+        plan = Plan()
+        for code in ANTI_CD38_TRIPLETS:
+            if excluded and excluded in self.vocab.regimens[code].drugs:
+                continue
+            for trial in self._trials_for(code)[:1]:
+                row = self.best_row(trial, "PFS", spec.get("rows", [])) if spec.get("rows") else None
+                if row is not None and row.population != "all":
+                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+                    continue
+                doc = self.vocab.trials[trial].document
+                hit = next(
+                    (p for p in self.passages.values() if p.document_id == doc and p.language == "en" and text.search(p.text)),
+                    None,
+                )
+                if hit is not None:
+                    plan.claims.append(Claim(f"{code} ({trial})", hit.id))
+        if plan.claims:
+            label = self._label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
+            plan.lead = (
+                f"有{label}人群试验证据的抗CD38方案："
+                if lang == "zh"
+                else f"Anti-CD38 regimens with trial evidence in {label} disease:"
+                if pop.endswith("refractory")
+                else f"Anti-CD38 regimens with trial evidence in {label} patients:"
+            )
+            if excluded:
+                plan.caveat = (
+                    f"含{excluded}的方案未列出（疾病对其难治）。"
+                    if lang == "zh"
+                    else f"Regimens containing {excluded} are not listed, since the disease is refractory to it."
+                )
+        return plan

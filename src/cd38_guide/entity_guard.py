@@ -1,0 +1,111 @@
+"""The entity guard: never answer a question about one drug, regimen or trial with evidence about another.
+
+A question that names something (isatuximab, DKd, CANDOR) is answered only from passages and sentences
+about it; when the corpus holds nothing about that thing for what was asked, the assistant declines and
+says precisely what is missing, and what it does hold instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.vocabulary import Vocabulary, term_pattern
+from cd38_guide.types import Passage
+
+# A statement about anti-CD38 antibodies as a class is about each of them.
+_CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
+
+# Drugs that appear in nearly every regimen: naming them does not make a question about them.
+_BACKGROUND_DRUGS = frozenset({"dexamethasone"})
+
+ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
+    "dose_adjustment": re.compile(
+        r"dose (adjust|reduc|modif)|adjust\w* (the )?dose|no dose adjustment|starting dose|reduced dose|\d+ ?mg\b.*"
+        r"(crcl|creatinine clearance|dialysis|renal)|(crcl|creatinine clearance|dialysis|renal).*\d+ ?mg\b",
+        re.IGNORECASE,
+    ),
+    "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg|mL)\b|weekly|every (2|3|4) weeks|infusion (time|duration|rate)", re.I),
+}
+ATTRIBUTE_LABELS = {
+    "dose_adjustment": ("dose-adjustment", "剂量调整"),
+    "dose": ("dosing", "剂量"),
+}
+
+
+class EntityGuard:
+    """Checks that evidence is about what the question names."""
+
+    def __init__(self, vocab: Vocabulary, passages: dict[str, Passage]) -> None:
+        self.vocab = vocab
+        self.passages = passages
+        # Pure functions of (text, subject) over a fixed vocabulary: cached, since composition asks often.
+        self.mentions = lru_cache(maxsize=65536)(self._mentions)  # type: ignore[method-assign]
+        self.passage_mentions = lru_cache(maxsize=16384)(self._passage_mentions)  # type: ignore[method-assign]
+        self.passage_about = lru_cache(maxsize=16384)(self._passage_about)  # type: ignore[method-assign]
+
+    def subjects(self, analysis: QuestionAnalysis) -> list[str]:
+        """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
+        e = analysis.entities
+        drugs = [d for d in e.named_drugs if d not in _BACKGROUND_DRUGS]
+        return list(dict.fromkeys([*e.trials, *e.regimens, *drugs]))
+
+    def _mentions(self, text: str, subject: str) -> bool:
+        """Does ``text`` name ``subject`` (by any alias; a regimen also when all its drugs are spelled out)?"""
+        v = self.vocab
+        if subject in v.trial_patterns:
+            return any(p.search(text) for p in v.trial_patterns[subject])
+        if subject in v.regimen_patterns:
+            if any(p.search(text) for p in v.regimen_patterns[subject]):
+                return True
+            drugs = [d for d in v.regimens[subject].drugs if d not in _BACKGROUND_DRUGS]
+            return all(any(p.search(text) for p in v.drug_names(d)) for d in drugs)
+        class_pattern = _CLASS_MENTION.get(v.drug_class.get(subject, ""))
+        if class_pattern is not None and class_pattern.search(text):
+            return True
+        return any(p.search(text) for p in v.drug_names(subject))
+
+    def _passage_mentions(self, pid: str, subject: str) -> bool:
+        """Does the passage name ``subject`` anywhere (its trial's document, title, heading or text)?"""
+        p = self.passages[pid]
+        return self.passage_about(pid, subject) or self.mentions(p.text, subject)
+
+    def _passage_about(self, pid: str, subject: str) -> bool:
+        """Is the passage about ``subject``: its document is the trial's, or its title or heading names it."""
+        p = self.passages[pid]
+        trial = self.vocab.trials.get(subject)
+        if trial is not None and trial.document == p.document_id:
+            return True
+        return self.mentions(f"{p.title} {p.heading}", subject)
+
+    def sentence_about(self, pid: str, sentence: str, subject: str) -> bool:
+        """A sentence is about ``subject`` when it names it, or its passage is about it and it names no rival."""
+        if self.mentions(sentence, subject):
+            return True
+        if not self.passage_about(pid, subject):
+            return False
+        return not any(self.mentions(sentence, r) for r in self.rivals(subject))
+
+    def rivals(self, subject: str) -> list[str]:
+        """Drugs of the same class as ``subject`` (lenalidomide is a rival of pomalidomide, not of daratumumab)."""
+        cls = self.vocab.drug_class.get(subject)
+        if cls is None:
+            return []
+        return [d for d, c in self.vocab.drug_class.items() if c == cls and d != subject]
+
+    def drugs_in(self, text: str, candidates: Iterable[str] | None = None) -> list[str]:
+        """Drugs of the vocabulary that ``text`` names."""
+        names = candidates if candidates is not None else self.vocab.drug_class
+        return [d for d in names if any(p.search(text) for p in self.vocab.drug_names(d))]
+
+
+def attribute_of(analysis: QuestionAnalysis) -> str | None:
+    """The attribute a dose question asks about, if the guard checks one."""
+    if analysis.intent in ATTRIBUTE_CUES:
+        return analysis.intent
+    return None
+
+
+__all__ = ["ATTRIBUTE_CUES", "ATTRIBUTE_LABELS", "EntityGuard", "attribute_of", "term_pattern"]

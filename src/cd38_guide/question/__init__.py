@@ -1,0 +1,1 @@
+"""Question understanding: analysis of what was asked, read by retrieval, answers and rules."""

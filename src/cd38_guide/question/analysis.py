@@ -1,0 +1,205 @@
+"""Question analysis: what was asked (intent), about what (entities), in which language, in plain words.
+
+Analysis runs once per question and every other room reads its result: retrieval searches the normalised
+text and boosts passages naming the entities, answer planning picks a direct-answer shape by intent, and
+the entity guard refuses to answer about one drug with evidence about another. It is pure and rule-based
+(patterns are data in ``data/vocabulary.yaml``), so the same question always gets the same analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field
+
+from cd38_guide.corpus.glossary import GlossaryEntry
+from cd38_guide.corpus.sentences import question_language
+from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
+from cd38_guide.types import Frozen, Language
+
+Intent = Literal[
+    "outcome",
+    "comparison",
+    "dose",
+    "dose_adjustment",
+    "selection",
+    "toxicity",
+    "interference",
+    "definition",
+    "rechallenge",
+    "patient_case",
+    "out_of_scope",
+    "instruction",
+    "general",
+]
+INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+
+# Requests aimed at the assistant rather than questions about the evidence (prompt injection, role play,
+# creative writing, questions about the system itself, prescriptions for a named patient).
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|instructions|rules?|corpus|prompt|above|previous)\b"
+    r"|\b(system prompt|developer mode|jailbreak|you are now|you're now|act as|pretend|role-?play)\b"
+    r"|\b(write|compose|tell)\b.{0,20}\b(poem|limerick|story|essay|song|joke|article)\b"
+    r"|\b(translate)\b.{0,40}\b(into|to)\b"
+    r"|\b(which|what) (llm|model|ai)\b.{0,20}\b(are you|is this)\b|\bwho (made|trained|built) you\b"
+    r"|\b(api keys?|environment variables|hidden configuration|dump your)\b"
+    r"|\b(write|draft|make|give|issue|sign|fill)\b.{0,30}\b(prescription|script|order set|rx for)\b"
+    r"|\bprescribe\b.{0,40}\b(for|to) (my|this|the|a) (patient|pt)\b"
+    r"|\border\b.{0,20}\b(for my patient|for this patient)\b"
+    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成|开处方|开个处方|写处方|処方箋を",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|difference between|differ|head[- ]to[- ]head)\b"
+    r"|\bor\b|比较|相比|对比|还是|哪个更|与.{1,12}相比|比べ",
+    re.IGNORECASE,
+)
+_SELECT = re.compile(
+    r"\b(which|what)\b.{0,40}\b(regimens?|triplets?|options?|combinations?|treatments?|therapy|therapies|"
+    r"anti-?cd38|to use|to give|should i|would you)\b"
+    r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*|suitable|candidates?)\b"
+    r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
+    r"|选择|选用|哪种方案|哪个方案|推荐|方案有哪些|可选|選択",
+    re.IGNORECASE,
+)
+_RECHALLENGE = re.compile(
+    r"re-?challeng|re-?treat|retreatment|re-?use|re-?expos|again with|second time|washout|wash-out"
+    r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(
+    r"\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
+    r"survival|response|respond|median|rate|achieve|findings?|data|primary endpoint|readout)\b"
+    r"|疗效|结果|获益|效果|生存|缓解|有效|成績|効果",
+    re.IGNORECASE,
+)
+# A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
+_PATIENT = re.compile(
+    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b|\b(my|this|our|a|the) (patient|pt|man|woman|lady|gentleman)\b"
+    r"|\bpatient (who|with|whose|that)\b|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
+    r"|\d{2,3}\s*岁|患者.{0,20}(岁|难治|复发)|\d{2,3}\s*歳",
+    re.IGNORECASE,
+)
+
+
+class Entities(Frozen):
+    """What the question names, each normalised to the vocabulary's canonical spelling."""
+
+    drugs: tuple[str, ...] = Field(default=(), description="Drugs named directly or through a regimen.")
+    named_drugs: tuple[str, ...] = Field(default=(), description="Drugs the question names itself (not via regimen).")
+    regimens: tuple[str, ...] = Field(default=(), description="Regimen codes (DRd, IsaPd ...).")
+    trials: tuple[str, ...] = Field(default=(), description="Trial names (POLLUX, CANDOR ...).")
+    populations: tuple[str, ...] = Field(default=(), description="Subgroups: lenalidomide-refractory, frail ...")
+    endpoints: tuple[str, ...] = Field(default=(), description="PFS, OS, ORR, CR, MRD, HR ...")
+    attributes: tuple[str, ...] = Field(default=(), description="What is asked of them: dose, washout, toxicity ...")
+
+
+class QuestionAnalysis(Frozen):
+    """The analysis of one question, read by retrieval, answer planning, the entity guard and the rules."""
+
+    text: str
+    normalized: str = Field(description="The question with clinical shorthand and common typos spelled out.")
+    language: Language
+    intent: Intent
+    entities: Entities
+    sides: tuple[str, ...] = Field(default=(), description="What a comparison compares (regimens or trials).")
+    describes_patient: bool = Field(default=False, description="The question describes a particular patient.")
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The named things an answer must be about: trials, regimens and directly named drugs."""
+        return (*self.entities.trials, *self.entities.regimens, *self.entities.named_drugs)
+
+
+def normalize(text: str, vocab: Vocabulary) -> str:
+    """Spell out clinical shorthand and fix common typos (whole words only)."""
+    out = text
+    for pattern, replacement in vocab.shorthand:
+        out = pattern.sub(replacement, out)
+    return out
+
+
+def _found(patterns: dict[str, list[re.Pattern[str]]], text: str) -> list[tuple[int, str]]:
+    hits = []
+    for name, pats in patterns.items():
+        positions = [m.start() for p in pats if (m := p.search(text))]
+        if positions:
+            hits.append((min(positions), name))
+    return sorted(hits)
+
+
+def extract_entities(text: str, vocab: Vocabulary) -> Entities:
+    """Entities named in ``text`` (already normalised), in reading order."""
+    regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
+    # A longer regimen that contains a shorter one's code (IsaPd vs Pd) keeps only the longer one.
+    regimens = [r for r in regimens if not any(r != o and r in o and o in text for o in regimens)]
+    named_drugs = [name for _, name in _found(vocab.drugs, text)]
+    via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
+    return Entities(
+        drugs=tuple(dict.fromkeys([*named_drugs, *via_regimen])),
+        named_drugs=tuple(named_drugs),
+        regimens=tuple(regimens),
+        trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
+        populations=tuple(name for _, name in _found(vocab.populations, text)),
+        endpoints=tuple(name for _, name in _found(vocab.endpoints, text)),
+        attributes=tuple(name for _, name in _found(vocab.attributes, text)),
+    )
+
+
+def _intent(text: str, e: Entities, describes_patient: bool) -> tuple[Intent, tuple[str, ...]]:
+    if _INSTRUCTION.search(text):
+        return "instruction", ()
+    sides = e.regimens if len(e.regimens) >= 2 else e.trials if len(e.trials) >= 2 else ()
+    if not sides and len(e.named_drugs) >= 2 and not e.regimens:
+        sides = tuple(d for d in e.named_drugs if d in ("daratumumab", "isatuximab")) or ()
+        sides = sides if len(sides) >= 2 else ()
+    if sides and _COMPARE.search(text):
+        return "comparison", sides
+    if _RECHALLENGE.search(text):
+        return "rechallenge", ()
+    attrs = set(e.attributes)
+    if "dose_adjustment" in attrs or ("dose" in attrs and {"renal", "dialysis"} & set(e.populations)):
+        return "dose_adjustment", ()
+    if "interference" in attrs:
+        return "interference", ()
+    if "definition" in attrs:
+        return "definition", ()
+    if _SELECT.search(text) and not e.trials and not e.endpoints:
+        return "selection", ()
+    if "dose" in attrs:
+        return "dose", ()
+    if "toxicity" in attrs and not e.endpoints:
+        return "toxicity", ()
+    if e.endpoints or (e.trials and _OUTCOME.search(text)) or (e.trials and len(text.split()) <= 6):
+        return "outcome", ()
+    if _OUTCOME.search(text) and (e.regimens or e.drugs):
+        return "outcome", ()
+    if "toxicity" in attrs:
+        return "toxicity", ()
+    if describes_patient:
+        return "patient_case", ()
+    return "general", ()
+
+
+def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = ()) -> QuestionAnalysis:
+    """Analyse a (cleaned) question; pure and deterministic."""
+    vocab = load_vocabulary(tuple(glossary))
+    normalized = normalize(text, vocab)
+    entities = extract_entities(normalized, vocab)
+    describes_patient = bool(_PATIENT.search(normalized))
+    intent, sides = _intent(normalized, entities, describes_patient)
+    return QuestionAnalysis(
+        text=text,
+        normalized=normalized,
+        language=question_language(text),
+        intent=intent,
+        entities=entities,
+        sides=sides,
+        describes_patient=describes_patient,
+    )
+
+
+def is_instruction(question: str) -> bool:
+    """True when the text asks the assistant to do something other than answer from the evidence."""
+    return bool(_INSTRUCTION.search(question))

@@ -1,0 +1,149 @@
+"""The vocabulary question analysis recognises, loaded once from data files (YAML) and the glossary.
+
+Clinical content stays data: ``data/vocabulary.yaml`` (drugs, trials, populations, endpoints, attributes,
+shorthand) and ``data/regimens.yaml`` (regimen codes and their drugs) are what a clinician edits; this module
+only compiles them into matchers. Chinese and Japanese drug names come from ``corpus/glossary.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from cd38_guide.corpus.glossary import GlossaryEntry
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _data(name: str) -> Any:
+    return yaml.safe_load(resources.files("cd38_guide.question").joinpath("data", name).read_text("utf-8"))
+
+
+def term_pattern(term: str, *, exact_case: bool = False) -> re.Pattern[str]:
+    """A pattern for ``term`` as a whole word (CJK terms as plain substrings)."""
+    if _CJK.search(term):
+        return re.compile(re.escape(term))
+    flags = 0 if exact_case else re.IGNORECASE
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", flags)
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    if _CJK.search(pattern):
+        return re.compile(pattern)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """A regimen code (DRd, IsaPd ...) with its drugs."""
+
+    code: str
+    drugs: tuple[str, ...]
+    anti_cd38: bool
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A trial name with the corpus document that holds it and the regimens it compared."""
+
+    name: str
+    document: str | None
+    regimen: str | None
+    comparator: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Vocabulary:
+    """Compiled matchers: canonical name -> patterns, for each kind of entity."""
+
+    drug_class: dict[str, str]
+    drugs: dict[str, list[re.Pattern[str]]]
+    regimens: dict[str, Regimen]
+    regimen_patterns: dict[str, list[re.Pattern[str]]]
+    trials: dict[str, Trial]
+    trial_patterns: dict[str, list[re.Pattern[str]]]
+    populations: dict[str, list[re.Pattern[str]]]
+    endpoints: dict[str, list[re.Pattern[str]]]
+    attributes: dict[str, list[re.Pattern[str]]]
+    shorthand: list[tuple[re.Pattern[str], str]]
+    population_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    endpoint_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    known_words: frozenset[str] = field(default_factory=frozenset)
+
+    def drug_names(self, drug: str) -> list[re.Pattern[str]]:
+        """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
+        return self.drugs.get(drug, [term_pattern(drug)])
+
+
+def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
+    vocab = _data("vocabulary.yaml")
+    regimen_data = _data("regimens.yaml")
+    known: set[str] = set()
+
+    drug_class: dict[str, str] = {}
+    drugs: dict[str, list[re.Pattern[str]]] = {}
+    for name, spec in vocab["drugs"].items():
+        drug_class[name] = spec["class"]
+        names = [name, *spec.get("aliases", [])]
+        drugs[name] = [term_pattern(n) for n in names]
+        known.update(w.lower() for n in names for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
+    for e in glossary:
+        if e.kind == "drug" and e.expansion.split()[0].lower() in drugs:
+            drugs[e.expansion.split()[0].lower()].append(term_pattern(e.term))
+
+    regimens: dict[str, Regimen] = {}
+    regimen_patterns: dict[str, list[re.Pattern[str]]] = {}
+    for code, spec in regimen_data.items():
+        aliases = tuple(spec.get("aliases", []))
+        regimens[code] = Regimen(code, tuple(spec["drugs"]), bool(spec["anti_cd38"]), aliases)
+        # Codes are matched in their exact case (Pd vs PD, progressive disease); spelled-out aliases in any case.
+        pats = [term_pattern(code, exact_case=True)]
+        pats += [term_pattern(a, exact_case=len(a) <= 4) for a in aliases]
+        regimen_patterns[code] = pats
+        known.update(w.lower() for a in (code, *aliases) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", a))
+
+    trials: dict[str, Trial] = {}
+    trial_patterns: dict[str, list[re.Pattern[str]]] = {}
+    for name, spec in vocab["trials"].items():
+        spec = spec or {}
+        aliases = tuple(spec.get("aliases", []))
+        trials[name] = Trial(name, spec.get("document"), spec.get("regimen"), spec.get("comparator"), aliases)
+        trial_patterns[name] = [term_pattern(n) for n in (name, *aliases)]
+        known.update(w.lower() for n in (name, *aliases) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
+
+    shorthand = [(term_pattern(k), v) for k, v in sorted(vocab["shorthand"].items(), key=lambda kv: -len(kv[0]))]
+    known.update(k.lower() for k in vocab["shorthand"])
+    return Vocabulary(
+        drug_class=drug_class,
+        drugs=drugs,
+        regimens=regimens,
+        regimen_patterns=regimen_patterns,
+        trials=trials,
+        trial_patterns=trial_patterns,
+        populations={k: [_regex(p) for p in v] for k, v in vocab["populations"].items()},
+        endpoints={k: [_regex(p) for p in v] for k, v in vocab["endpoints"].items()},
+        attributes={k: [_regex(p) for p in v] for k, v in vocab["attributes"].items()},
+        shorthand=shorthand,
+        population_evidence=vocab["population_evidence"],
+        labels=vocab["labels"],
+        endpoint_labels=vocab["endpoint_labels"],
+        population_labels=vocab["population_labels"],
+        intent_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab["intent_cues"].items()},
+        known_words=frozenset(known),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(glossary: tuple[GlossaryEntry, ...] = ()) -> Vocabulary:
+    """The compiled vocabulary (cached per glossary)."""
+    return _build(glossary)

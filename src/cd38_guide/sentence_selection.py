@@ -1,0 +1,170 @@
+"""Scoring and choosing the quoted sentences of an answer, aware of what the question asked.
+
+Each sentence of the retrieved passages is scored by similarity to the question, term overlap and passage
+rank (the calibrated base), then by what question analysis found: a sentence about the named drug, regimen
+or trial gains, one about a rival drug of the same class loses, a sentence with the asked endpoint gains,
+and for outcome questions a design sentence (arms, doses, numbers randomised) loses to a result sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Set
+from dataclasses import dataclass
+
+from cd38_guide.config import AnswerSettings
+from cd38_guide.corpus import Corpus
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.index.lexical import tokenize
+from cd38_guide.index.store import LoadedIndex
+from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.retrieve import Retrieval
+
+_QUANTITY = re.compile(
+    r"\b(how (long|many|much|often|frequent)|what (dose|proportion|percentage|rate|share)|rate|rates|percent|%|"
+    r"median|hazard|hr\b|pfs|os\b|orr|mrd|months?|weeks?|dose|dosing|mg|threshold|cut-?off|level)|多长|多少|几|比例|剂量|率",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"\d+\.\d+|\d+%")
+_DESIGN = re.compile(
+    r"\b(randomi[sz]ed|was a phase|enrolled|eligible|were given|received .{0,40} on days|in 28-day cycles|"
+    r"primary endpoint was|design)\b",
+    re.IGNORECASE,
+)
+_RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", re.IGNORECASE)
+# Sentences in which the corpus records that a point could not be verified: evidence of absence for that
+# point only; they are never quoted as an answer.
+GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
+
+
+def weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
+    """IDF-weighted share of the query's tokens found in ``other``."""
+    weights = {t: idf(t) for t in set(query_tokens)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in other) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A passage sentence that may enter the answer."""
+
+    score: float
+    similarity: float
+    hit: int
+    pid: str
+    start: int
+    end: int
+    text: str
+    tokens: frozenset[str]
+    about: bool = False
+
+
+def score_sentences(
+    retrieval: Retrieval,
+    index: LoadedIndex,
+    corpus: Corpus,
+    settings: AnswerSettings,
+    analysis: QuestionAnalysis | None = None,
+    guard: EntityGuard | None = None,
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages, scored; gap sentences ("not verified") are left out."""
+    q = retrieval.query
+    wants_figure = bool(_QUANTITY.search(q.text))
+    subjects = guard.subjects(analysis) if guard and analysis else []
+    rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
+    endpoint_patterns = []
+    if analysis and guard:
+        endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
+        if analysis.intent in guard.vocab.intent_cues:
+            endpoint_patterns.append(guard.vocab.intent_cues[analysis.intent])
+    outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
+    out: list[Candidate] = []
+    for hi, hit in enumerate(retrieval.hits):
+        p = corpus.passages[hit.passage_id]
+        rows = index.sentence_rows.get(p.id, [])
+        if not rows:
+            continue
+        cos = index.sentence_vectors[rows] @ q.vector
+        prior = 1.0 / (hit.rank**0.5)  # retrieval rank, not the near-flat RRF score
+        terms = q.tokens if p.language == "zh" else q.content_tokens
+        for row, c in zip(rows, cos.tolist(), strict=True):
+            _, start, end = index.sentence_keys[row]
+            text = p.text[start:end]
+            if GAP.search(text):
+                continue
+            tokens = frozenset(tokenize(text))
+            score = (
+                settings.sentence_similarity_weight * c
+                + settings.sentence_overlap_weight * weighted_overlap(terms, tokens, index.lexical.idf)
+                + settings.sentence_rank_weight * prior
+                + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
+            )
+            about = False
+            if guard and subjects:
+                about = any(guard.sentence_about(p.id, text, s) for s in subjects)
+                if about:
+                    score += settings.subject_bonus
+                elif rivals and guard.drugs_in(text, rivals):
+                    score -= settings.rival_penalty
+            if endpoint_patterns and any(pat.search(text) for pat in endpoint_patterns):
+                score += settings.endpoint_bonus
+            if outcome and _DESIGN.search(text) and not _RESULT.search(text):
+                score -= settings.design_penalty
+            out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
+    out.sort(key=lambda c: (-c.score, c.hit, c.start))
+    return out
+
+
+def _figures(text: str) -> set[str]:
+    return set(_FIGURE.findall(text))
+
+
+def select_sentences(
+    candidates: list[Candidate], retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, settings: AnswerSettings
+) -> list[Candidate]:
+    """Greedy selection among strong sentences, preferring those that cover question concepts not yet covered.
+
+    Only sentences scoring at least ``min_relative_score`` of the best are eligible; among them, coverage gain
+    decides the order. A multi-part question ("DVd PFS in LEPUS and in CASTOR's one-prior-line group") then
+    gets a sentence for each part instead of two sentences about the first. A sentence that repeats two or
+    more figures of one already chosen adds nothing and is skipped.
+    """
+    if not candidates:
+        return []
+    q = retrieval.query
+    weights = [max((index.lexical.idf(t) for t in c if t in index.lexical.df), default=0.0) for c in q.concepts]
+    total = sum(weights) or 1.0
+    covered: set[int] = set()
+    chosen: list[Candidate] = []
+    per_passage: dict[str, int] = {}
+    best = candidates[0].score
+    if q.language == "zh":
+        # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
+        native = next((c for c in candidates if corpus.passages[c.pid].language == "zh"), None)
+        if native is not None:
+            chosen.append(native)
+            per_passage[native.pid] = 1
+    while len(chosen) < settings.max_sentences:
+        pick, pick_value, pick_gain = None, float("-inf"), set()
+        for c in candidates:
+            if c.score < settings.min_relative_score * best:
+                break  # candidates are sorted: every later one is weaker still
+            if c in chosen or per_passage.get(c.pid, 0) >= settings.max_per_passage:
+                continue
+            if chosen and c.similarity < settings.min_sentence_similarity:
+                continue  # a supporting sentence must itself be about the question
+            if any(c.text == x.text or len(_figures(c.text) & _figures(x.text)) >= 2 for x in chosen):
+                continue
+            gain = {
+                i for i, concept in enumerate(q.concepts) if i not in covered and any(t in c.tokens for t in concept)
+            }
+            value = c.score + settings.coverage_gain_weight * sum(weights[i] for i in gain) / total
+            if value > pick_value:
+                pick, pick_value, pick_gain = c, value, gain
+        if pick is None:
+            break
+        chosen.append(pick)
+        covered |= pick_gain
+        per_passage[pick.pid] = per_passage.get(pick.pid, 0) + 1
+    return chosen
