@@ -111,7 +111,7 @@ class Planner:
         words = self.vocab.labels[lang]
         ep = self._label("endpoint", row.endpoint or "", lang)
         parts = []
-        if row.values:
+        if row.values and row.measure != "hr":
             vals = [words["not_reached"] if v == "not reached" else v for v in row.values]
             unit = row.unit or ""
             if unit == "%":

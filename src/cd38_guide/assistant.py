@@ -15,7 +15,7 @@ from cd38_guide.answer import compose
 from cd38_guide.answer_plan import Planner
 from cd38_guide.entity_guard import EntityGuard
 from cd38_guide.facts import load_facts
-from cd38_guide.question.analysis import analyse
+from cd38_guide.question.analysis import analyse, focused_queries
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.config import Settings
 from cd38_guide.corpus import Corpus, load_corpus
@@ -113,6 +113,9 @@ class Assistant:
         analysis_ms = (time.perf_counter() - t) * 1000
         top_k = k or self.settings.retrieval.top_k
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
+        focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
+        if focused:
+            retrieval = self.retriever.interleave(retrieval, focused)
         t = time.perf_counter()
         comp = compose(
             retrieval, self.index, self.corpus, self.settings.answer, analysis, self.planner, self.guard, top_k

@@ -133,7 +133,7 @@ _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
 _QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
-def is_specific_term(word: str) -> bool:
+def is_specific_term(word: str, rare_words_specific: bool = False) -> bool:
     """Does ``word`` name something specific (a drug, disease, trial, acronym or clinical aspect)?
 
     Used only for words the corpus never mentions: such a word means the question is about something the
@@ -143,7 +143,7 @@ def is_specific_term(word: str) -> bool:
         return True
     if len(word) < 3:
         return False
-    return bool(_ACRONYM.match(word)) or names_a_drug_or_disease(word) or is_rare_word(word)
+    return bool(_ACRONYM.match(word)) or names_a_drug_or_disease(word) or (rare_words_specific and is_rare_word(word))
 
 
 @lru_cache(maxsize=8192)
@@ -336,6 +336,27 @@ class Retriever:
         hits = self.fuse(query, rankings, dense_best, bm25_best, k)
         timings["fusion"] = (time.perf_counter() - t) * 1000
         return Retrieval(query=query, hits=hits, timings_ms=timings)
+
+    @staticmethod
+    def interleave(primary: Retrieval, extras: Sequence[Retrieval]) -> Retrieval:
+        """Round-robin merge of ranked hits (primary first in each round), each passage once; primary's query.
+
+        Focused sub-queries ("daratumumab dose adjustment renal") find each named drug's own passage; taking
+        turns keeps those passages near the top instead of behind the whole primary list.
+        """
+        lists = [primary.hits, *(e.hits for e in extras)]
+        seen: set[str] = set()
+        merged: list[Hit] = []
+        for i in range(max(len(x) for x in lists)):
+            for hits in lists:
+                if i < len(hits) and hits[i].passage_id not in seen:
+                    seen.add(hits[i].passage_id)
+                    merged.append(hits[i].model_copy(update={"rank": len(merged) + 1}))
+        timings = dict(primary.timings_ms)
+        for e in extras:
+            for key, value in e.timings_ms.items():
+                timings[key] = timings.get(key, 0.0) + value
+        return Retrieval(query=primary.query, hits=merged, timings_ms=timings)
 
     def fuse(
         self,

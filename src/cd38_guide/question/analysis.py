@@ -76,7 +76,7 @@ _OUTCOME = re.compile(
 )
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
 _PATIENT = re.compile(
-    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b|\b(my|this|our|a|the) (patient|pt|man|woman|lady|gentleman)\b"
+    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
     r"|\bpatient (who|with|whose|that)\b|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
     r"|\d{2,3}\s*岁|患者.{0,20}(岁|难治|复发)|\d{2,3}\s*歳",
     re.IGNORECASE,
@@ -93,6 +93,9 @@ class Entities(Frozen):
     populations: tuple[str, ...] = Field(default=(), description="Subgroups: lenalidomide-refractory, frail ...")
     endpoints: tuple[str, ...] = Field(default=(), description="PFS, OS, ORR, CR, MRD, HR ...")
     attributes: tuple[str, ...] = Field(default=(), description="What is asked of them: dose, washout, toxicity ...")
+    aspects: tuple[str, ...] = Field(
+        default=(), description="Clinical aspects at the corpus's edge (other diseases, vaccines, procedures ...)."
+    )
 
 
 class QuestionAnalysis(Frozen):
@@ -110,6 +113,31 @@ class QuestionAnalysis(Frozen):
     def subjects(self) -> tuple[str, ...]:
         """The named things an answer must be about: trials, regimens and directly named drugs."""
         return (*self.entities.trials, *self.entities.regimens, *self.entities.named_drugs)
+
+
+_FOCUS_WORDS = {
+    "dose_adjustment": "dose adjustment",
+    "dose": "dose schedule",
+    "toxicity": "adverse events",
+    "outcome": "results",
+    "comparison": "results",
+}
+
+
+def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
+    """Short English queries, one per named subject, for a second look when the question mixes several.
+
+    "CrCl 40, DRd: lenalidomide starting dose? does daratumumab need reducing?" searches "lenalidomide dose
+    adjustment renal" and "daratumumab dose adjustment renal" too, so each drug's own statement is found.
+    """
+    if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
+        return []
+    e = analysis.entities
+    subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone"]] or list(e.regimens)
+    if len(subjects) < 2 and analysis.language == "en":
+        return []
+    extra = " ".join([_FOCUS_WORDS[analysis.intent], *e.endpoints, *e.populations])
+    return [f"{s} {extra}" for s in subjects[:limit]]
 
 
 def normalize(text: str, vocab: Vocabulary) -> str:
@@ -144,6 +172,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         populations=tuple(name for _, name in _found(vocab.populations, text)),
         endpoints=tuple(name for _, name in _found(vocab.endpoints, text)),
         attributes=tuple(name for _, name in _found(vocab.attributes, text)),
+        aspects=tuple(name for _, name in _found(vocab.aspects, text)),
     )
 
 
@@ -167,10 +196,10 @@ def _intent(text: str, e: Entities, describes_patient: bool) -> tuple[Intent, tu
         return "definition", ()
     if _SELECT.search(text) and not e.trials and not e.endpoints:
         return "selection", ()
-    if "dose" in attrs:
-        return "dose", ()
     if "toxicity" in attrs and not e.endpoints:
         return "toxicity", ()
+    if "dose" in attrs:
+        return "dose", ()
     if e.endpoints or (e.trials and _OUTCOME.search(text)) or (e.trials and len(text.split()) <= 6):
         return "outcome", ()
     if _OUTCOME.search(text) and (e.regimens or e.drugs):

@@ -78,6 +78,7 @@ class Vocabulary:
     endpoint_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     known_words: frozenset[str] = field(default_factory=frozenset)
 
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
@@ -139,6 +140,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         endpoint_labels=vocab["endpoint_labels"],
         population_labels=vocab["population_labels"],
         intent_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab["intent_cues"].items()},
+        aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         known_words=frozenset(known),
     )
 
