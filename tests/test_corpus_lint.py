@@ -225,7 +225,6 @@ IDENTIFIER_GAPS = frozenset(
         "imwg-refractory-definition",
         "karmma-3-bridging",
         "karmma-3-efficacy",
-        "magnetismm-3-cohort-a",
         "maia-frailty-dynamic",
         "mayo-lakshman-outcomes",
         "pollux-first-relapse",
