@@ -22,7 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "eval" / "gold.jsonl"
 CALIBRATION = ROOT / "eval" / "calibration.jsonl"
-SEED_ABSTRACT = ROOT.parent / "shared" / "seed" / "consensus_abstract.txt"
+# The shared seed lies beside the main checkout (/work/shared) and two levels up from a work tree (/work/wt/<name>).
+SEED_ABSTRACT = next(
+    (
+        p
+        for p in (r / "shared" / "seed" / "consensus_abstract.txt" for r in (ROOT.parent, ROOT.parents[1]))
+        if p.is_file()
+    ),
+    ROOT.parent / "shared" / "seed" / "consensus_abstract.txt",
+)
 
 CONSENSUS_DOCS = {"consensus-abstract-en", "consensus-abstract-zh"}
 FRONT_MATTER_KEYS = ("id", "title", "source_kind", "citation", "pmid", "doi", "url", "year", "language", "topics")
