@@ -31,6 +31,8 @@ def test_secondary_source_is_carried_to_the_citation(fake_assistant):
     ans = fake_assistant.ask("Was neutropenia with drug A managed by dose delay?")
     cited = {c.passage_id: c for c in ans.citations}
     assert cited["alpha-neutropenia"].secondary == "review table (Test Rev 2021)"
+    assert cited["alpha-neutropenia"].notes == "The primary ALPHA safety report was not read."
+    assert "not read" not in ans.answer  # a provenance note is shown beside the citation, never quoted
 
 
 def test_chinese_question_notes_english_evidence(fake_assistant):

@@ -10,6 +10,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -21,7 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "eval" / "gold.jsonl"
 CALIBRATION = ROOT / "eval" / "calibration.jsonl"
-SEED_ABSTRACT = ROOT.parent / "shared" / "seed" / "consensus_abstract.txt"
+# The shared seed lies beside the main checkout (/work/shared) and two levels up from a work tree (/work/wt/<name>).
+SEED_ABSTRACT = next(
+    (
+        p
+        for p in (r / "shared" / "seed" / "consensus_abstract.txt" for r in (ROOT.parent, ROOT.parents[1]))
+        if p.is_file()
+    ),
+    ROOT.parent / "shared" / "seed" / "consensus_abstract.txt",
+)
 
 CONSENSUS_DOCS = {"consensus-abstract-en", "consensus-abstract-zh"}
 FRONT_MATTER_KEYS = ("id", "title", "source_kind", "citation", "pmid", "doi", "url", "year", "language", "topics")
@@ -38,6 +47,28 @@ CONSENSUS_ATTRIBUTION = re.compile(
     r"\bthe consensus\b|\bconsensus (recommends|advises|states|suggests|supports)\b", re.I
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Author-facing remarks about the corpus itself; they belong in a passage's `notes`, never in its text.
+META_PHRASES = (
+    r"\bthis corpus\b",
+    r"\bthe corpus\b",
+    r"\bfor this corpus\b",
+    r"\bother [\w-]+(?: [\w-]+)? passages?\b",
+    r"\b(?:this|these|the following) passages?\b",
+    r"\bnot verified\b",
+    r"\bnot (?:re-?)?checked\b",
+    r"\bnot read\b",
+    r"\bnot captured\b",
+    r"\bnot retrieved\b",
+    r"\bnot documented in the sources\b",
+    r"\bsources used\b",
+    r"\bknown here\b",
+    r"\bnot reproduced here\b",
+    r"\bcould not be (?:checked|verified|confirmed)\b",
+    r"\bfact sheets?\b",
+    r"语料库",
+)
+META = re.compile("|".join(META_PHRASES), re.I)
+HOSTS_BLOCK = re.compile(r"```hosts\n(.*?)```", re.S)
 PAIR_ID = re.compile(r"^(?P<base>g\d{3})(?P<side>[ab])$")
 
 
@@ -123,6 +154,124 @@ def test_every_passage_has_a_citation_and_topics(corpus):
         assert p.provenance.citation.strip(), p.id
         assert p.topics and set(p.topics) <= set(TOPICS), (p.id, p.topics)
         assert p.text.strip(), f"{p.id}: empty passage"
+
+
+def test_passage_text_has_no_author_facing_remarks(corpus):
+    """Remarks about how the corpus was built go in `notes`; a clinician must never be quoted one as evidence."""
+    bad = {}
+    for p in corpus.passages.values():
+        hits = [m.group(0) for m in META.finditer(f"{p.heading} {p.text}")]
+        if hits:
+            bad[p.id] = hits
+    assert not bad, f"move these remarks from the passage text to its `notes` field: {bad}"
+
+
+def test_notes_are_provenance_not_a_copy_of_the_text(corpus):
+    for p in corpus.passages.values():
+        if p.notes is not None:
+            assert p.notes.strip(), p.id
+            assert p.notes not in p.text, f"{p.id}: the note repeats passage text"
+
+
+def _allowed_hosts() -> dict[str, bool]:
+    """Host -> official? parsed from the fenced ``hosts`` list in corpus/README.md."""
+    match = HOSTS_BLOCK.search((CORPUS / "README.md").read_text(encoding="utf-8"))
+    assert match, "corpus/README.md has no ```hosts fenced list"
+    hosts: dict[str, bool] = {}
+    for line in match.group(1).splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            assert len(fields) <= 2 and fields[1:] in ([], ["official"]), f"hosts list: bad line {line!r}"
+            hosts[fields[0].lower()] = fields[1:] == ["official"]
+    return hosts
+
+
+def _listed_host(url: str, hosts: dict[str, bool]) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    return next((h for h in hosts if host == h or host.endswith("." + h)), None)
+
+
+def test_hosts_list_parses():
+    hosts = _allowed_hosts()
+    assert {"pubmed.ncbi.nlm.nih.gov", "doi.org", "accessdata.fda.gov"} <= set(hosts)
+    assert hosts["accessdata.fda.gov"] and not hosts["doi.org"]
+    assert _listed_host("https://www.ema.europa.eu/en/x", hosts) == "ema.europa.eu"
+    assert _listed_host("http://47.251.13.51:8081/34097854", hosts) is None
+    assert _listed_host("https://evil-pubmed.ncbi.nlm.nih.gov.example.com/", hosts) is None
+
+
+def test_every_link_is_on_an_allowed_host(corpus):
+    hosts = _allowed_hosts()
+    owners = [(d.id, d.provenance) for d in corpus.documents]
+    owners += [(p.id, p.provenance) for p in corpus.passages.values()]
+    bad = {who: prov.url for who, prov in owners if prov.url and not _listed_host(prov.url, hosts)}
+    assert not bad, f"links outside the allow-list in corpus/README.md (use PubMed/DOI or null): {bad}"
+    insecure = {who: prov.url for who, prov in owners if prov.url and not prov.url.startswith("https://")}
+    assert not insecure, f"links must use https: {insecure}"
+
+
+# A PubMed or PMC article URL carries its identifier in the path.
+ARTICLE_URL = re.compile(r"^https://(pubmed\.ncbi\.nlm\.nih\.gov/\d+|pmc\.ncbi\.nlm\.nih\.gov/articles/PMC\d+)")
+# Passages whose source has no PMID or DOI that could be verified (congress abstracts, an educational handbook,
+# news reports, journal pages whose identifiers were not read). Each links to a trusted host or has no link;
+# the list may only shrink: add a verified PMID or DOI to the passage, then remove its id here.
+IDENTIFIER_GAPS = frozenset(
+    {
+        "alcyone-overall-survival",
+        "boston-context-result",
+        "bortezomib-neuropathy-weekly",
+        "candor-asian-subgroup",
+        "candor-lenalidomide-refractory",
+        "danish-daratumumab-outcomes",
+        "danish-daratumumab-retreatment",
+        "daratumumab-early-access-irr",
+        "equuleus-design",
+        "equuleus-response",
+        "equuleus-safety",
+        "equuleus-survival",
+        "giri-frontline-high-risk",
+        "giri-rrmm-high-risk",
+        "icaria-elderly",
+        "ikema-1q21",
+        "ikema-lenalidomide-refractory",
+        "ims-imwg-2025-anz-validation",
+        "imwg-line-of-therapy",
+        "imwg-refractory-definition",
+        "karmma-3-bridging",
+        "karmma-3-efficacy",
+        "maia-frailty-dynamic",
+        "mayo-lakshman-outcomes",
+        "pollux-first-relapse",
+        "pre1003-lenalidomide-renal",
+        "review-lenalidomide-status",
+        "review-pvd-after-anti-cd38",
+        "review-relapse-triplets",
+        "wang-nk-fratricide",
+    }
+)
+
+
+def test_every_passage_has_an_identifier(corpus):
+    """A citation plus a PMID, a DOI, a PubMed/PMC article URL or the URL of an official record (label, registry)."""
+    hosts = _allowed_hosts()
+    lacking = set()
+    for p in corpus.passages.values():
+        prov = p.provenance
+        assert prov.citation.strip(), f"{p.id}: no citation"
+        official = bool(prov.url) and hosts.get(_listed_host(prov.url, hosts) or "", False)
+        if not (prov.pmid or prov.doi or official or ARTICLE_URL.match(prov.url or "")):
+            lacking.add(p.id)
+    new = sorted(lacking - IDENTIFIER_GAPS)
+    assert not new, f"passages with no PMID, DOI or official record URL: {new}"
+    fixed = sorted(IDENTIFIER_GAPS - lacking)
+    assert not fixed, f"these passages now have an identifier: remove them from IDENTIFIER_GAPS: {fixed}"
+
+
+def test_identifiers_well_formed(corpus):
+    for p in corpus.passages.values():
+        prov = p.provenance
+        assert prov.pmid is None or re.fullmatch(r"\d{6,9}", prov.pmid), (p.id, prov.pmid)
+        assert prov.doi is None or re.fullmatch(r"10\.\d{4,9}/\S+", prov.doi), (p.id, prov.doi)
 
 
 def test_english_passage_length(corpus):

@@ -161,6 +161,7 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
         url=prov.url or prov.link,
         year=prov.year,
         secondary=prov.secondary,
+        notes=p.notes,
         language=p.language,
         text=p.text,
         score=round(hit.score, 6),

@@ -77,6 +77,11 @@ class Passage(Frozen):
     topics: tuple[str, ...]
     provenance: Provenance
     translation_of: str | None = None
+    notes: str | None = Field(
+        default=None,
+        description="Provenance note for the reader (how the passage was sourced, what was not read); shown beside "
+        "the citation, never quoted as an answer.",
+    )
     sentences: tuple[Sentence, ...] = ()
     path: str = Field(default="", description="Corpus file the passage was read from (for error messages).")
     line: int = Field(default=0, description="Line of the heading in that file.")
@@ -136,6 +141,9 @@ class Citation(Frozen):
     url: str | None
     year: int | None = None
     secondary: str | None = None
+    notes: str | None = Field(
+        default=None, description="The passage's provenance note, shown to the reader; never part of the answer."
+    )
     language: str = "en"
     text: str
     score: float

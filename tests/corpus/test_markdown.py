@@ -104,3 +104,27 @@ def test_test_corpus_loads_with_translations(test_corpus_dir):
     assert corpus.translations["alpha-washout"] == ["alpha-zh-washout"]
     assert len(corpus.glossary) == 3
     assert len(corpus.hash) == 64
+
+
+def test_notes_are_read_and_kept_out_of_the_text():
+    text = GOOD.replace(
+        'secondary: "label page"', 'secondary: "label page"\nnotes: >-\n  The label itself\n  was not read.'
+    )
+    first, second = parse_document(text, "x.md").passages
+    assert first.notes == "The label itself was not read."
+    assert "not read" not in first.text and second.notes is None
+
+
+def test_explicit_null_clears_the_document_identifier_but_absence_inherits_it():
+    doc = parse_document(GOOD.replace('pmid: "999"', "pmid: null\ndoi: null"), "x.md")
+    first, second = doc.passages
+    assert first.provenance.pmid is None and first.provenance.citation == "X et al. J 2021"
+    assert second.provenance.pmid == "12345"
+    # citation cannot be cleared: a null there keeps the document's citation
+    kept = parse_document(GOOD.replace('citation: "X et al. J 2021"', "citation: null"), "x.md").passages[0]
+    assert kept.provenance.citation == "X et al. J 2020"
+
+
+def test_unknown_meta_key_is_still_refused():
+    with pytest.raises(CorpusError, match="note"):
+        parse_document(GOOD.replace("secondary:", "note:"), "bad.md")

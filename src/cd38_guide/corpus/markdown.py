@@ -55,7 +55,11 @@ class FrontMatter(_Topics):
 
 
 class PassageMeta(_Topics):
-    """Optional per-passage overrides, for follow-up publications and translations."""
+    """Optional per-passage overrides, for follow-up publications and translations.
+
+    A key written with an explicit ``null`` (``url: null``) clears the document's value for this passage, so a
+    follow-up paper with its own PMID does not carry the parent document's link.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -67,8 +71,11 @@ class PassageMeta(_Topics):
     topics: list[str] | None = None
     secondary: str | None = None
     translation_of: str | None = Field(default=None, pattern=ID_PATTERN.pattern)
+    notes: str | None = Field(
+        default=None, description="Provenance note for the reader (never passage text): how the passage was sourced."
+    )
 
-    _norm = field_validator("pmid", "doi", "url", "secondary", mode="before")(
+    _norm = field_validator("pmid", "doi", "url", "secondary", "notes", mode="before")(
         classmethod(lambda cls, v: _str_or_none(v))
     )
 
@@ -154,6 +161,9 @@ def parse_document(text: str, path: str | Path = "<string>") -> Document:
         passage_text = " ".join(body.split())
         if not passage_text:
             raise CorpusError(f"passage {pid!r} has no text", path, lineno)
+        # Identifiers written in the block override the document's, an explicit null included; citation and
+        # year are only ever replaced by a value.
+        clearable = {"pmid", "doi", "url", "secondary"}
         prov = doc_prov.model_copy(
             update={
                 k: v
@@ -165,7 +175,7 @@ def parse_document(text: str, path: str | Path = "<string>") -> Document:
                     "year": meta.year,
                     "secondary": meta.secondary,
                 }.items()
-                if v is not None
+                if v is not None or (k in clearable and k in meta.model_fields_set)
             }
         )
         passages.append(
@@ -179,6 +189,7 @@ def parse_document(text: str, path: str | Path = "<string>") -> Document:
                 topics=tuple(meta.topics or fm.topics),
                 provenance=prov,
                 translation_of=meta.translation_of,
+                notes=" ".join(meta.notes.split()) if meta.notes else None,
                 sentences=split_sentences(passage_text),
                 path=path,
                 line=lineno,
