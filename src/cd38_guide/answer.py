@@ -446,7 +446,10 @@ def compose(
         _citation(numbers[pid], hits_by_pid.get(pid) or Hit(passage_id=pid, score=0.0, rank=len(hits) + 1), corpus, spans[pid])
         for pid in order
     ]
-    sentences = [AnswerSentence(text=c.text, citations=[numbers[c.pid]]) for c in chosen]
+    sentences = [
+        AnswerSentence(text=c.text, citations=[numbers[c.pid]], label=_label(c, corpus, guard, analysis) or None)
+        for c in chosen
+    ]
 
     direct = _direct_answer(plan, numbers, lang)
     table = _table(plan, numbers)
@@ -459,7 +462,7 @@ def compose(
         blocks.append(direct.text)
     if table is not None:
         blocks.append(_table_markdown(table))
-    blocks.append(" ".join(f"{_label(c, corpus, guard, analysis)}{c.text} [{numbers[c.pid]}]" for c in chosen))
+    blocks.append(" ".join(f"{s.label or ''}{s.text} [{s.citations[0]}]" for s in sentences))
     return Composition(
         False, sentences, citations, notes, "\n\n".join(b for b in blocks if b), conf, [], direct, table, missing, hits
     )

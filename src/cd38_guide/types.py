@@ -157,6 +157,9 @@ class AnswerSentence(Frozen):
 
     text: str
     citations: list[int]
+    label: str | None = Field(
+        default=None, description="Source shown before the quote when the sentence names no drug, regimen or trial."
+    )
 
 
 class DirectAnswer(Frozen):

@@ -122,6 +122,23 @@ def grounded_sentences(
     return out
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
+def grounded_template(text: str, citations: Sequence[int], cited_passage: Mapping[int, str],
+                      passage_text: Mapping[str, str], names: Sequence[str] = ()) -> bool:
+    """Is a templated line (a direct answer or a table cell) grounded?
+
+    Every number in it must occur in the text of a passage it cites, and so must every name in ``names``
+    that it mentions (trial names): a line built from fact rows can only carry what its passages say.
+    """
+    cited = " ".join(passage_text.get(cited_passage.get(n, ""), "") for n in citations)
+    body = _MARKER.sub(" ", text)
+    if any(num not in cited for num in _NUMBER.findall(body)):
+        return False
+    return all(name in cited for name in names if name in body)
+
+
 def unaccounted_text(answer: str, sentences: Sequence[str], notes: Sequence[str] = ()) -> str:
     """What remains of the answer text after removing its sentences, citation markers and notes.
 
