@@ -1,0 +1,196 @@
+"""Drugs and regimens in a patient description: which were given, which the disease is refractory to, which were
+never given, and when each anti-CD38 antibody was last given.
+
+The text is cut into sentences and clauses; a drug list inside a clause ("lenalidomide and bortezomib") shares the
+cue before it ("refractory to ...") or after it ("... -refractory", "均难治"). A clause with no drug ("progressed
+on it", "last dose 7 months ago", "非难治") refers back to the latest drug of its sentence. A drug named only as a
+plan ("is DPd an option?", "计划使用DPd") is not history. Each anti-CD38 agent keeps its own time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cd38_guide.question.patient.lexicon import Lexicon
+from cd38_guide.question.patient.model import AGENTS
+from cd38_guide.question.patient.numbers import DURATION, Refused, duration_months
+
+RANK = {"naive": 0, "exposed": 1, "refractory": 2}
+_SENTENCE = re.compile(r"(?<!\d)\.(?!\d)|[?!。？！]")
+_CLAUSE = re.compile(r"[,;:，；、]|\s-\s")
+_CONNECTOR = re.compile(r"^[\s,/&+()、]*(?:and|or|nor|then|和|及|与|以及|或)?[\s,/&+()、]*$")
+_BARE_REFRACTORY = re.compile(
+    r"progress(?:ed|ion)\s+(?:on|during|while\s+on)\s+(?:it|this|that|them|therapy|treatment)\b"
+    r"|^\s*(?:and\s+|but\s+|now\s+)?(?:disease\s+)?(?:was\s+|is\s+)?(?:refractory|resistant)\s*(?:to\s+(?:it|both))?\s*$"
+    r"|(?:疾病)?在(?:该药|此药)?治疗中进展|^\s*难治\s*$|^\s*耐药\s*$"
+)
+_SINCE_BEFORE = re.compile(
+    r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|距离?(?:末次|最后一次)?(?:给药|用药)?|最終投与から|最终给药后)\s*$"
+)
+_TIME_FIRST = re.compile(rf"^[\s-]*(?:{DURATION.pattern})\s*(?:ago|before|前)?")
+_SINCE_AFTER = re.compile(
+    r"^\s*(?:ago|before|earlier|previously|前|まえ)|^\s*(?:since|after)\s+(?:the\s+)?(?:last|final)"
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    drugs: tuple[str, ...]
+    history: bool
+    months: list[float] = field(default_factory=list)
+
+
+@dataclass
+class DrugReading:
+    """Per drug: the strongest status stated, times since the last dose (anti-CD38), and what was refused."""
+
+    status: dict[str, str] = field(default_factory=dict)
+    months: dict[str, float] = field(default_factory=dict)
+    not_refractory: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def put(self, drugs: tuple[str, ...], status: str) -> None:
+        for d in drugs:
+            if RANK[status] > RANK.get(self.status.get(d, ""), -1):
+                self.status[d] = status
+
+
+def _mentions(text: str, lex: Lexicon) -> list[Mention]:
+    out = []
+    for m in lex.name_rx.finditer(text):
+        name = lex.names[m.group(0)]
+        out.append(Mention(m.start(), m.end(), name.drugs, name.history))
+    return out
+
+
+def _spans(text: str, rx: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [start] + [m.end() for m in rx.finditer(text, start, end)] + [end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _clauses(text: str, mentions: list[Mention]) -> list[list[tuple[int, int]]]:
+    """Sentences as lists of clauses; a clause holding only a drug list joins its neighbour."""
+    out = []
+    for s, e in _spans(text, _SENTENCE, 0, len(text)):
+        chunks = _spans(text, _CLAUSE, s, e)
+        merged: list[tuple[int, int]] = []
+        pending: tuple[int, int] | None = None
+        for a, b in chunks:
+            if pending:
+                a, pending = pending[0], None
+            inside = [m for m in mentions if a <= m.start < b]
+            rest = text[a:b]
+            for m in sorted(inside, key=lambda m: -m.start):
+                rest = rest[: m.start - a] + " " + rest[m.end - a :]
+            pure = bool(inside) and _CONNECTOR.match(rest) is not None
+            if pure and merged:
+                pa, pb = merged[-1]
+                before = [m for m in mentions if pa <= m.start < pb]
+                if before and not text[before[-1].end : pb].strip(" ,;:，；、"):
+                    merged[-1] = (pa, b)
+                    continue
+            if pure:
+                pending = (a, b)
+                continue
+            merged.append((a, b))
+        if pending:
+            merged.append(pending)
+        out.append(merged)
+    return out
+
+
+def _groups(text: str, inside: list[Mention]) -> list[list[Mention]]:
+    groups: list[list[Mention]] = []
+    for m in inside:
+        if groups and _CONNECTOR.match(text[groups[-1][-1].end : m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str | None, bool]:
+    """(status, explicitly not refractory) for a drug group between ``prefix`` and ``suffix``."""
+    c = lex.cues
+    head = suffix[:40]
+    if c["naive_before"].search(prefix[-30:]) or c["naive_after"].match(head):
+        return "naive", False
+    if c["not_ref"].search(prefix[-25:]) or c["not_ref"].search(head):
+        return "exposed", True
+    # "9个月前难治", "6 months ago, refractory": the cue may follow the time since the last dose.
+    after_time = _TIME_FIRST.sub(" ", head, count=1)
+    if c["ref_before"].search(prefix[-40:]) or c["ref_after"].match(head) or c["ref_after"].match(after_time):
+        return "refractory", False
+    if c["future"].search(prefix[-25:]):
+        return None, False
+    if history or c["exp_before"].search(prefix[-30:]) or c["exp_after"].match(head):
+        return "exposed", False
+    return None, False
+
+
+def _bind_times(text: str, a: int, b: int, inside: list[Mention], last: Mention | None, out: DrugReading) -> None:
+    """Attach each "time since the last dose" in the clause to the anti-CD38 mention it belongs to."""
+    for t in DURATION.finditer(text, a, b):
+        before, after = text[max(a, t.start() - 30) : t.start()], text[t.end() : t.end() + 25]
+        if not (_SINCE_AFTER.match(after) or _SINCE_BEFORE.search(before)):
+            continue
+        preceding = [m for m in inside if m.end <= t.start()]
+        following = [m for m in inside if m.start >= t.end()]
+        target = preceding[-1] if preceding else following[0] if following else last if not inside else None
+        if target is None or not set(target.drugs) & set(AGENTS):
+            continue
+        try:
+            months = duration_months(t)
+        except Refused as err:
+            for d in target.drugs:
+                if d in AGENTS:
+                    out.refused.append(f"{d}_months")
+                    out.notes.append(f"Time since the last {d.replace('_', '-')} dose not used: {err}.")
+            out.put(target.drugs, "exposed")
+            continue
+        if months > 600:
+            out.notes.append(f"'{t.group(0)}' is not a plausible time since a dose; not used.")
+            continue
+        target.months.append(months)
+        out.put(target.drugs, "exposed")
+
+
+def read_drugs(text: str, lex: Lexicon) -> DrugReading:
+    """Statuses and anti-CD38 timings stated in normalised ``text``."""
+    out = DrugReading()
+    mentions = _mentions(text, lex)
+    for sentence in _clauses(text, mentions):
+        last: Mention | None = None
+        last_group: list[Mention] = []
+        for a, b in sentence:
+            inside = [m for m in mentions if a <= m.start < b]
+            clause = text[a:b]
+            if not inside:
+                if last_group and lex.cues["not_ref"].search(clause):
+                    out.not_refractory.update(d for m in last_group for d in m.drugs)
+                elif last_group and _BARE_REFRACTORY.search(clause):
+                    for m in last_group:
+                        out.put(m.drugs, "refractory")
+            _bind_times(text, a, b, inside, last, out)
+            groups = _groups(text, inside)
+            for i, group in enumerate(groups):
+                start = groups[i - 1][-1].end if i else a
+                end = groups[i + 1][0].start if i + 1 < len(groups) else b
+                prefix, suffix = text[start : group[0].start], text[group[-1].end : end]
+                for m in group:
+                    status, not_ref = _status(prefix, suffix, lex, m.history)
+                    if status:
+                        out.put(m.drugs, status)
+                    if not_ref:
+                        out.not_refractory.update(m.drugs)
+            if inside:
+                last, last_group = inside[-1], groups[-1]
+    for m in mentions:
+        for d in m.drugs:
+            if d in AGENTS and m.months:
+                out.months[d] = min([*m.months, out.months.get(d, 1e9)])
+    return out
