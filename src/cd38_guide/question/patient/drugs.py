@@ -23,10 +23,12 @@ _CONNECTOR = re.compile(r"^[\s,/&+()、]*(?:and|or|nor|then|和|及|与|以及|�
 _BARE_REFRACTORY = re.compile(
     r"progress(?:ed|ion)\s+(?:on|during|while\s+on)\s+(?:it|this|that|them|therapy|treatment)\b"
     r"|^\s*(?:and\s+|but\s+|now\s+)?(?:disease\s+)?(?:was\s+|is\s+)?(?:refractory|resistant)\s*(?:to\s+(?:it|both))?\s*$"
-    r"|(?:疾病)?在(?:该药|此药)?治疗中进展|^\s*难治\s*$|^\s*耐药\s*$"
+    r"|(?:relapsed|progressed)\s+(?:on|during)\s+maintenance"
+    r"|(?:疾病)?在(?:该药|此药)?治疗中进展|对其(?:难治|耐药)|^\s*(?:难治|耐药|抵抗性|不応|難治性)\s*$"
 )
 _SINCE_BEFORE = re.compile(
-    r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|距离?(?:末次|最后一次)?(?:给药|用药)?|最終投与から|最终给药后)\s*$"
+    r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|治疗后|距离?(?:末次|最后一次)?(?:给药|用药)?|末次\S{0,12}(?:给药|用药)"
+    r"|最終投与から|最终给药后)\s*$"
 )
 _TIME_FIRST = re.compile(rf"^[\s-]*(?:{DURATION.pattern})\s*(?:ago|before|前)?")
 _SINCE_AFTER = re.compile(
@@ -123,7 +125,8 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         return "exposed", True
     # "9个月前难治", "6 months ago, refractory": the cue may follow the time since the last dose.
     after_time = _TIME_FIRST.sub(" ", head, count=1)
-    if c["ref_before"].search(prefix[-40:]) or c["ref_after"].match(head) or c["ref_after"].match(after_time):
+    relapsed_on = re.search(r"(?:relaps|progress)\w*\b[^,;]*\b(?:while\s+)?on\s*$", prefix[-40:]) is not None
+    if relapsed_on or c["ref_before"].search(prefix[-40:]) or c["ref_after"].match(head) or c["ref_after"].match(after_time):
         return "refractory", False
     if c["future"].search(prefix[-25:]):
         return None, False

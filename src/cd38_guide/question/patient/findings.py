@@ -17,7 +17,7 @@ from cd38_guide.question.patient.numbers import NUMBER, WORDS, Refused, fmt, num
 _GAP = r"\s*(?:of|is|was|=|:|at|only|about|~)?\s*"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _THRESHOLD_AGE = re.compile(
-    r"(?:over|above|under|older than|younger than|at least|aged|>|≥|<|≤)\s*$|^\s*(?:years?\s+)?(?:or|and)\s+(?:older|over|above|younger)|^\s*\+|^\s*(?:岁|歳)?\s*(?:以上|以下|及以上|或以上)"
+    r"(?:over|above|under|older than|younger than|at least|>|≥|<|≤)\s*$|^\s*(?:years?\s+)?(?:or|and)\s+(?:older|over|above|younger)|^\s*\+|^\s*(?:岁|歳)?\s*(?:以上|以下|及以上|或以上)"
 )
 _AGE = (
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)[\s-]*(?:years?|yrs?|y)[\s-]*old\b"),
@@ -26,6 +26,7 @@ _AGE = (
     re.compile(r"\b(?:patient|pt)\s*(?:is|,)?\s*(\d{2,3})\b(?!\s*(?:mg|ml|%|months?|weeks?|years? ago))"),
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)\s*(?:岁|歳)"),
     re.compile(r"(?:年龄|年齢)\s*:?\s*(\d{2,3})"),
+    re.compile(r"\baged?\s*:?\s*(\d{2,3})\b"),
 )
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4}
 _ZH_NUM = r"(\d+|[一二两三四五六七八九十])"
@@ -74,8 +75,9 @@ def read_lines(text: str, got: dict[str, Any]) -> None:
     n: int | None = None
     if m:
         n = int(number(m.group(1)))
-    elif (o := re.search(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th)[\s-]+(line|relapse)", text)) is not None:
-        n = _ORDINAL[o.group(1)] - (o.group(2) == "line")  # third-line is being chosen: 2 came before
+    elif (o := re.search(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th)[\s-]+(line\s+(?:therapy|treatment|options?)|relapse)", text)) is not None:
+        # "third-line therapy" is being chosen, so 2 came before; "Kd in second line" says nothing of the count.
+        n = _ORDINAL[o.group(1)] - o.group(2).startswith("line")
     elif re.search(r"\bfirst\s+relapse\b|首次复发|初回再発", text):
         n = 1
     elif (
@@ -215,7 +217,7 @@ def read_conditions(text: str, got: dict[str, Any]) -> None:
         got["uncontrolled_hypertension"] = False
     pn = r"(?:peripheral\s+|sensory\s+)?(?:neuropathy|pn)"
     if m := re.search(
-        rf"(?:grade|g)\s*([0-4])\s+{pn}|{pn}\s*(?:of\s*)?(?:grade|g)\s*([0-4])|([0-4])\s*级周围神经病变|周围神经病变\s*([0-4])\s*级",
+        rf"(?:grade|g)\s*([0-4])\s+{pn}|{pn}\s*(?:of\s*)?(?:grade|g)\s*([0-4])|([0-4])\s*级(?:周围)?神经病变|周围神经病变\s*([0-4])\s*级",
         text,
     ):
         got["neuropathy_grade"] = int(next(g for g in m.groups() if g))

@@ -102,10 +102,10 @@ def lexicon() -> Lexicon:
     targets = tuple(s for spellings in data["drugs"].values() for s in spellings if s.isascii() and len(s) >= 6)
     cues = {
         "ref_before": re.compile(rf"(?:{_cue(data['refractory']['before'])})\s*(?:both\s+)?$"),
-        "ref_after": re.compile(rf"^[\s\-]*(?:{_cue(data['refractory']['after'])})"),
+        "ref_after": re.compile(rf"^[\s\-]*(?:均|都|皆)?(?:{_cue(data['refractory']['after'])})"),
         "not_ref": re.compile(_cue(data["not_refractory"])),
         "exp_before": re.compile(rf"(?:{_cue(data['exposed']['before'])})\s*(?:the\s+)?$"),
-        "exp_after": re.compile(rf"^[\s\-()]*(?:{_cue(data['exposed']['after'])})"),
+        "exp_after": re.compile(rf"^[\s\-()]*(?:均|都)?(?:\d\s*级)?(?:{_cue(data['exposed']['after'])})"),
         "naive_before": re.compile(rf"(?:^|[^a-z])(?:{_cue(data['naive']['before'])})\s*$"),
         "naive_after": re.compile(rf"^[\s\-]*(?:{_cue(data['naive']['after'])})"),
         "future": re.compile(rf"(?:{_cue(data['future'])})\s*(?:with\s+)?$"),
