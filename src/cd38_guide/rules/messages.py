@@ -1,6 +1,6 @@
 """Every sentence of a report as data: code -> English and Chinese text in ``messages.yaml``.
 
-Rules emit a ``MessageRef`` (code + values); ``text`` writes it in a language, ``render`` re-writes a whole Report
+Rules emit a ``MessageRef`` (code + values); ``text`` writes it in a language, ``localize`` re-writes a whole Report
 in Chinese without re-running the rules, and ``field_label`` names a profile field for a reader. Clinicians can
 review and correct the wording in the YAML without reading code; a test checks that every code the rules can emit
 has both languages and the same placeholders. The YAML ships with the package and is read once (it is part of the
@@ -85,11 +85,11 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def render(report: Report, lang: str) -> Report:
+def localize(report: Report, lang: str) -> Report:
     """The same report with every reason, flag message and field name written in ``lang``.
 
     Verdicts, codes and evidence are unchanged; only the sentences are. Call it with the interface language
-    (the UI, handouts): ``render(report, "zh")``.
+    (the UI, handouts): ``localize(report, "zh")``.
     """
     lang = _lang(lang)
 

@@ -149,7 +149,7 @@ class PatientProfile(_Input):
 
 class MessageRef(Frozen):
     """A sentence as data: its code in ``rules/messages.yaml`` and the values it names, so it can be re-rendered
-    in another language (``rules.messages.render``) without re-running the rules."""
+    in another language (``rules.messages.localize``) without re-running the rules."""
 
     code: str
     params: dict[str, str | int | float] = Field(default_factory=dict)
