@@ -57,7 +57,11 @@ def test_every_golden_report_renders_in_chinese(patient: Path) -> None:
     report = check_patient(load_profile(patient))
     zh = localize(report, "zh")
     assert [r.verdict for r in zh.regimens] == [r.verdict for r in report.regimens]
-    for text in [*zh.anti_cd38.reasons, *(r for reg in zh.regimens for r in reg.reasons), *(f.message for f in zh.flags)]:
+    for text in [
+        *zh.anti_cd38.reasons,
+        *(r for reg in zh.regimens for r in reg.reasons),
+        *(f.message for f in zh.flags),
+    ]:
         assert re.search(r"[\u4e00-\u9fff]", text), text
     en = localize(report, "en")  # English re-rendering gives the same sentences, and field names for readers
     assert [r.reasons for r in en.regimens] == [r.reasons for r in report.regimens]

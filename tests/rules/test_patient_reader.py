@@ -20,7 +20,10 @@ from hypothesis import strategies as st
 from cd38_guide.question.patient import read_facts, read_patient
 from cd38_guide.rules import check_patient
 
-ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "patient_texts.jsonl").read_text("utf-8").splitlines()]
+ROWS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "patient_texts.jsonl").read_text("utf-8").splitlines()
+]
 DRUGS = ("lenalidomide", "pomalidomide", "bortezomib", "carfilzomib", "daratumumab", "isatuximab", "anti_cd38")
 RANK = {None: -1, "naive": 0, "exposed": 1, "refractory": 2}
 
@@ -105,7 +108,9 @@ def test_no_unsafe_reading() -> None:
 
 def test_scorer_catches_unsafe_readings() -> None:
     assert unsafe({"lenalidomide": "refractory"}, {"lenalidomide": "exposed"})
-    assert unsafe({"daratumumab": "exposed", "daratumumab_months": 2.0}, {"daratumumab": "exposed", "daratumumab_months": 8.0})
+    assert unsafe(
+        {"daratumumab": "exposed", "daratumumab_months": 2.0}, {"daratumumab": "exposed", "daratumumab_months": 8.0}
+    )
     assert unsafe({}, {"cytogenetics": ["del17p"]})
     assert unsafe({"crcl_ml_min": 1200.0}, {"crcl_ml_min": 1.0})
     assert not unsafe({"daratumumab": "exposed", "daratumumab_months": 4.0}, {"daratumumab": "exposed"})

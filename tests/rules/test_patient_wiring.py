@@ -11,7 +11,12 @@ def test_report_carries_profile_and_unknown() -> None:
     out = Assistant._patient_report("78 years old, lenalidomide-refractory, CrCl 35, ANC 0.8", notes)
     assert out is not None
     profile = load_profile(__import__("json").dumps(out["profile"]))  # the same schema as `check` takes
-    assert (profile.age, profile.exposure.lenalidomide, profile.crcl_ml_min, profile.anc) == (78, "refractory", 35.0, 0.8)
+    assert (profile.age, profile.exposure.lenalidomide, profile.crcl_ml_min, profile.anc) == (
+        78,
+        "refractory",
+        35.0,
+        0.8,
+    )
     assert "exposure.bortezomib" in out["unknown"] and "age" not in out["unknown"]
     report = Report.model_validate({k: v for k, v in out.items() if k != "profile"})
     assert report.unknown == tuple(out["unknown"])

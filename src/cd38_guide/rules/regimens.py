@@ -18,7 +18,6 @@ from cd38_guide.rules.base import (
     Context,
     Finding,
     RegimenFinding,
-    each,
     say,
 )
 from cd38_guide.rules.models import REGIMEN_CODES, RegimenCode

@@ -62,7 +62,7 @@ def report_to_text(report: Report) -> str:
         if r.depends_on:
             lines.extend(_wrap(f"depends on unknown: {', '.join(r.depends_on)}", "           ", "         "))
     if report.unknown:
-        lines += [""] + _wrap(f"Not stated (unknown): {', '.join(report.unknown)}", "  ", "")
+        lines += ["", *_wrap(f"Not stated (unknown): {', '.join(report.unknown)}", "  ", "")]
     lines += ["", "Flags"]
     if not report.flags:
         lines.append("  (none)")

@@ -9,6 +9,7 @@ plan ("is DPd an option?", "计划使用DPd") is not history. Each anti-CD38 age
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -71,7 +72,7 @@ def _mentions(text: str, lex: Lexicon) -> list[Mention]:
 
 def _spans(text: str, rx: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     cuts = [start] + [m.end() for m in rx.finditer(text, start, end)] + [end]
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _clauses(text: str, mentions: list[Mention]) -> list[list[tuple[int, int]]]:
@@ -126,7 +127,12 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
     # "9个月前难治", "6 months ago, refractory": the cue may follow the time since the last dose.
     after_time = _TIME_FIRST.sub(" ", head, count=1)
     relapsed_on = re.search(r"(?:relaps|progress)\w*\b[^,;]*\b(?:while\s+)?on\s*$", prefix[-40:]) is not None
-    if relapsed_on or c["ref_before"].search(prefix[-40:]) or c["ref_after"].match(head) or c["ref_after"].match(after_time):
+    if (
+        relapsed_on
+        or c["ref_before"].search(prefix[-40:])
+        or c["ref_after"].match(head)
+        or c["ref_after"].match(after_time)
+    ):
         return "refractory", False
     if c["future"].search(prefix[-25:]):
         return None, False

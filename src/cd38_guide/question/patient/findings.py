@@ -17,7 +17,9 @@ from cd38_guide.question.patient.numbers import NUMBER, WORDS, Refused, fmt, num
 _GAP = r"\s*(?:of|is|was|=|:|at|only|about|~)?\s*"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _THRESHOLD_AGE = re.compile(
-    r"(?:over|above|under|older than|younger than|at least|>|≥|<|≤)\s*$|^\s*(?:years?\s+)?(?:or|and)\s+(?:older|over|above|younger)|^\s*\+|^\s*(?:岁|歳)?\s*(?:以上|以下|及以上|或以上)"
+    r"(?:over|above|under|older than|younger than|at least|>|≥|<|≤)\s*$"
+    r"|^\s*(?:years?\s+)?(?:or|and)\s+(?:older|over|above|younger)|^\s*\+"
+    r"|^\s*(?:岁|歳)?\s*(?:以上|以下|及以上|或以上)"
 )
 _AGE = (
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)[\s-]*(?:years?|yrs?|y)[\s-]*old\b"),
@@ -69,13 +71,19 @@ def read_age(text: str, got: dict[str, Any], notes: list[str]) -> None:
 def read_lines(text: str, got: dict[str, Any]) -> None:
     words = "|".join(w for w in WORDS if w.isascii() and len(w) > 2)
     m = re.search(
-        rf"(?<![-\d≥≤<>~])(?<!least )(?<![0-9a-z.])(\d+|{words})\s+(?:prior\s+|previous\s+)?(?:lines?|regimens?)\b(?!\s*-)",
+        rf"(?<![-\d≥≤<>~])(?<!least )(?<![0-9a-z.])(\d+|{words})\s+"
+        r"(?:prior\s+|previous\s+)?(?:lines?|regimens?)\b(?!\s*-)",
         text,
     )
     n: int | None = None
     if m:
         n = int(number(m.group(1)))
-    elif (o := re.search(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th)[\s-]+(line\s+(?:therapy|treatment|options?)|relapse)", text)) is not None:
+    elif (
+        o := re.search(
+            r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th)[\s-]+(line\s+(?:therapy|treatment|options?)|relapse)",
+            text,
+        )
+    ) is not None:
         # "third-line therapy" is being chosen, so 2 came before; "Kd in second line" says nothing of the count.
         n = _ORDINAL[o.group(1)] - o.group(2).startswith("line")
     elif re.search(r"\bfirst\s+relapse\b|首次复发|初回再発", text):
@@ -185,7 +193,8 @@ def read_labs(text: str, got: dict[str, Any], notes: list[str]) -> None:
     comp = r"(?!\s*(?:below|under|above|over|less|more|greater|<|>|≤|≥|低于|小于|高于|大于|未満))"
     _lab(text, rf"(?:crcl|creatinine clearance|肌酐清除率|クレアチニンクリアランス){comp}", got, notes,
          "crcl_ml_min", "CrCl", _crcl, 0, 250)  # fmt: skip
-    _lab(text, rf"(?:lvef|left ventricular ejection fraction|ejection fraction|(?<![a-z])ef|左室射血分数|射血分数){comp}",
+    lvef = r"lvef|left ventricular ejection fraction|ejection fraction|(?<![a-z])ef|左室射血分数|射血分数"
+    _lab(text, rf"(?:{lvef}){comp}",
          got, notes, "lvef_percent", "LVEF", lambda v, u: (v, None), 5, 90)  # fmt: skip
     _lab(text, rf"(?:anc|absolute neutrophil count|neutrophils?|中性粒细胞(?:绝对计数)?|好中球(?:数)?){comp}", got,
          notes, "anc", "ANC", _count("ANC", 50), 0, 100)  # fmt: skip

@@ -23,7 +23,10 @@ _UNIT = (
     r"(?P<u>months?|mos?\b|mths?|weeks?|wks?\b|years?|yrs?\b|days?|个月|月|周|星期|年|天|か月|ヶ月|カ月|ヵ月|"
     r"ヶ月間|か月間|週間|週|日)"
 )
-_ONE = rf"(?:(?P<lo>\d+(?:\.\d+)?)\s*(?:-|to|~|至|到)\s*)?(?P<n>{NUMBER}|(?<![a-z])(?:{_WORD_NUM})(?![a-z]))\s*(?:half\s+)?(?:a\s+)?{_UNIT}"
+_ONE = (
+    rf"(?:(?P<lo>\d+(?:\.\d+)?)\s*(?:-|to|~|至|到)\s*)?"
+    rf"(?P<n>{NUMBER}|(?<![a-z])(?:{_WORD_NUM})(?![a-z]))\s*(?:half\s+)?(?:a\s+)?{_UNIT}"
+)
 DURATION = re.compile(
     rf"{_ONE}(?:\s*(?:and|,)?\s*(?P<n2>\d+(?:\.\d+)?|{_WORD_NUM})\s*(?P<u2>weeks?|wks?|周|週間|週|days?|天|日))?"
 )
