@@ -20,7 +20,7 @@ from cd38_guide.question.patient.numbers import DURATION, Refused, duration_mont
 RANK = {"naive": 0, "exposed": 1, "refractory": 2}
 _SENTENCE = re.compile(r"(?<!\d)\.(?!\d)|[?!。？！]")
 _CLAUSE = re.compile(r"[,;:，；、]|\s-\s")
-_CONNECTOR = re.compile(r"^[\s,/&+()、]*(?:and|or|nor|then|和|及|与|以及|或)?[\s,/&+()、]*$")
+_CONNECTOR = re.compile(r"^[\s,/&+()、-]*(?:and|or|nor|then|和|及|与|以及|或)?[\s,/&+()、-]*$")
 _BARE_REFRACTORY = re.compile(
     r"progress(?:ed|ion)\s+(?:on|during|while\s+on)\s+(?:it|this|that|them|therapy|treatment)\b"
     r"|^\s*(?:and\s+|but\s+|now\s+)?(?:disease\s+)?(?:was\s+|is\s+)?(?:refractory|resistant)\s*(?:to\s+(?:it|both))?\s*$"
@@ -55,6 +55,7 @@ class DrugReading:
     not_refractory: set[str] = field(default_factory=set)
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sources: int = 0  # facts from drug groups: "DRd" is one fact about the patient, not two
 
     def put(self, drugs: tuple[str, ...], status: str) -> None:
         for d in drugs:
@@ -126,9 +127,11 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         return "exposed", True
     # "9个月前难治", "6 months ago, refractory": the cue may follow the time since the last dose.
     after_time = _TIME_FIRST.sub(" ", head, count=1)
-    relapsed_on = re.search(r"(?:relaps|progress)\w*\b[^,;]*\b(?:while\s+)?on\s*$", prefix[-40:]) is not None
+    # "relapsed 18 months after ASCT on lenalidomide": a time or "after" between the verb and "on"; never
+    # "progression-free survival on" or "a relapsed pt on" (a patient currently on a regimen).
+    relapsed_on = re.search(r"(?:relapsed|progressed)\s[^,;]*?(?:\d\s*\w+|after)[^,;]*?\bon\s*$", prefix[-50:])
     if (
-        relapsed_on
+        relapsed_on is not None
         or c["ref_before"].search(prefix[-40:])
         or c["ref_after"].match(head)
         or c["ref_after"].match(after_time)
@@ -136,6 +139,8 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         return "refractory", False
     if c["future"].search(prefix[-25:]):
         return None, False
+    if re.match(r"^\s*before\s*[,;:，；、]?\s*$", suffix):  # "Velcade and Revlimid before"; not "DPd before cilta-cel"
+        return "exposed", False
     if history or c["exp_before"].search(prefix[-30:]) or c["exp_after"].match(head):
         return "exposed", False
     return None, False
@@ -190,12 +195,16 @@ def read_drugs(text: str, lex: Lexicon) -> DrugReading:
                 start = groups[i - 1][-1].end if i else a
                 end = groups[i + 1][0].start if i + 1 < len(groups) else b
                 prefix, suffix = text[start : group[0].start], text[group[-1].end : end]
+                said = False
                 for m in group:
                     status, not_ref = _status(prefix, suffix, lex, m.history)
                     if status:
                         out.put(m.drugs, status)
+                        said = True
                     if not_ref:
                         out.not_refractory.update(m.drugs)
+                # a status is one fact about the patient; a time since the last dose is another
+                out.sources += said + any(m.months for m in group)
             if inside:
                 last, last_group = inside[-1], groups[-1]
     for m in mentions:

@@ -67,8 +67,8 @@ def read_facts(question: str) -> PatientFacts | None:
     got["not_refractory"] = tuple(sorted(drugs.not_refractory))
     refused = [*got.pop("refused", []), *drugs.refused]
     notes += drugs.notes
-    stated = [k for k in got if k != "not_refractory"]
-    if "age" not in got and len(stated) + len(refused) < 2:
+    others = [k for k in got if k != "not_refractory" and k not in drugs.status and not k.endswith("_months")]
+    if "age" not in got and len(others) + drugs.sources + len(refused) < 2:
         return None
     return PatientFacts(**got, refused=tuple(sorted(set(refused))), notes=tuple(notes))
 
