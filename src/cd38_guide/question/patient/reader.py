@@ -1,8 +1,9 @@
 """The reader: a clinician's question in, the patient facts it states out (or None when it describes no patient),
 and the profile the rules core checks, with every unstated field left unknown.
 
-A question describes a patient when it gives a patient's age ("72-year-old", "72岁"; not "patients over 75") or
-at least two facts; a single status ("in lenalidomide-refractory patients, ...") describes a population.
+A question describes a patient when it gives a patient's age ("72-year-old", "72岁"; not "patients over 75"), at
+least two facts, or one fact about "my patient"; a single status ("in lenalidomide-refractory patients, ...")
+describes a population. A regimen is one fact ("progressed on DRd"); its time since the last dose is another.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from cd38_guide.rules.engine import unknown_fields
 from cd38_guide.rules.io import validate_profile
 from cd38_guide.rules.models import PatientProfile
 from cd38_guide.types import Frozen
+
+
+_THIS_PATIENT = re.compile(r"\b(?:my|this|our)\s+(?:pt|patient)\b|\bpt\s+is\b|该患者|这位患者|此患者|この患者")
+"""Words that point at one patient: with one fact they describe a patient, not a population."""
 
 
 class PatientReading(Frozen):
@@ -68,7 +73,8 @@ def read_facts(question: str) -> PatientFacts | None:
     refused = [*got.pop("refused", []), *drugs.refused]
     notes += drugs.notes
     others = [k for k in got if k != "not_refractory" and k not in drugs.status and not k.endswith("_months")]
-    if "age" not in got and len(others) + drugs.sources + len(refused) < 2:
+    evidence = len(others) + drugs.sources + len(refused) + bool(_THIS_PATIENT.search(text))
+    if "age" not in got and evidence < 2:
         return None
     return PatientFacts(**got, refused=tuple(sorted(set(refused))), notes=tuple(notes))
 
