@@ -31,7 +31,6 @@ from cd38_guide.rules.io import validate_profile
 from cd38_guide.rules.models import PatientProfile
 from cd38_guide.types import Frozen
 
-
 _THIS_PATIENT = re.compile(r"\b(?:my|this|our)\s+(?:pt|patient)\b|\bpt\s+is\b|该患者|这位患者|此患者|この患者")
 """Words that point at one patient: with one fact they describe a patient, not a population."""
 
