@@ -86,7 +86,7 @@ def read_lines(text: str, got: dict[str, Any]) -> None:
     ) is not None:
         # "third-line therapy" is being chosen, so 2 came before; "Kd in second line" says nothing of the count.
         n = _ORDINAL[o.group(1)] - o.group(2).startswith("line")
-    elif re.search(r"\bfirst\s+relapse\b|首次复发|初回再発", text):
+    elif re.search(r"\b(?:first|1st)\s+relapse\b|首次复发|初回再発", text):
         n = 1
     elif (
         z := re.search(rf"(?:既往|接受过|经过)\s*{_ZH_NUM}\s*线|{_ZH_NUM}\s*线治疗后|(\d)\s*ライン", text)
