@@ -240,3 +240,21 @@ def test_adding_a_fact_never_lifts_an_avoid(row: dict[str, Any], extra: str) -> 
     for a, b in zip(before.regimens, after.regimens, strict=True):
         if a.verdict == "avoid":
             assert b.verdict != "option", (row["id"], extra, a.code)
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "72-year-old", "72岁", "no", "never", "-5", "1,200", "8,5", "0.5 mL/s", "months ago", "个月前", "refractory",
+        "progressed on", "DRd", "dara", "isatuximab", "len", "lenalidomid", "CrCl", "ANC", "platelets", "/µL", "G/L",
+        "del(17p)", "negative", "NYHA", "IV", "LVEF", "%", ",", "，", "、", ".", " ", "it", "无", "未用过", "难治",
+        "after", "before", "2 months and 3 weeks", "半年", "ヶ月前", "抵抗性", "x10^9/L", "IgG", "g/L",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FRAGMENTS | st.text(max_size=8), max_size=14).map(" ".join))
+def test_any_text_gives_a_reading_or_none_never_a_crash(text: str) -> None:
+    reading = read_patient(text)
+    if reading is not None:
+        check_patient(reading.profile)  # whatever is read forms a valid profile
