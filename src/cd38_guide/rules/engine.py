@@ -178,6 +178,10 @@ def _variants(p: PatientProfile) -> Iterable[tuple[tuple[str, ...], PatientProfi
         # "no proteasome inhibitor" needs both unknown drugs at once; one at a time would never show it.
         both = p.exposure.model_copy(update={"bortezomib": "naive", "carfilzomib": "naive"})
         yield ("exposure.bortezomib", "exposure.carfilzomib"), p.model_copy(update={"exposure": both})
+    if p.lvef_percent is None and p.uncontrolled_hypertension is None:
+        # the cardiac-assessment caution lifts only when both are known
+        heart = {"lvef_percent": 60.0, "uncontrolled_hypertension": False}
+        yield ("lvef_percent", "uncontrolled_hypertension"), p.model_copy(update=heart)
     if p.anti_cd38.status == "unknown":
         for change in _CD38_TRIALS:
             yield ("anti_cd38.status",), p.model_copy(update={"anti_cd38": p.anti_cd38.model_copy(update=change)})
