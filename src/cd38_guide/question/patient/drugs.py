@@ -25,15 +25,18 @@ _BARE_REFRACTORY = re.compile(
     r"progress(?:ed|ion)\s+(?:on|during|while\s+on)\s+(?:it|this|that|them|therapy|treatment)\b"
     r"|^\s*(?:and\s+|but\s+|now\s+)?(?:disease\s+)?(?:was\s+|is\s+)?(?:refractory|resistant)\s*(?:to\s+(?:it|both))?\s*$"
     r"|(?:relapsed|progressed)\s+(?:on|during)\s+maintenance"
+    r"|(?:stopped|discontinued|停药)[^,;]*?(?:for|due\s+to|because\s+of|因)\s*(?:progression|pd\b|disease\s+progression|进展)"
     r"|(?:疾病)?在(?:该药|此药)?治疗中进展|对其(?:难治|耐药)|^\s*(?:难治|耐药|抵抗性|不応|難治性)\s*$"
 )
 _SINCE_BEFORE = re.compile(
-    r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|治疗后|距离?(?:末次|最后一次)?(?:给药|用药)?|末次\S{0,12}(?:给药|用药)"
+    r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|治疗后|距离?(?:末次|最后一次)?(?:给药|用药)?|末次\S{0,12}(?:给药|用药)已?"
+    r"|距离?末次\S{0,12}"
     r"|最終投与から|最终给药后)\s*$"
 )
 _TIME_FIRST = re.compile(rf"^[\s-]*(?:{DURATION.pattern})\s*(?:ago|before|前)?")
 _SINCE_AFTER = re.compile(
     r"^\s*(?:ago|before|earlier|previously|前|まえ)|^\s*(?:since|after)\s+(?:the\s+)?(?:last|final)"
+    r"|^\s*after\s+(?:stopping|discontinuing|the\s+end\s+of)"
 )
 
 
@@ -137,8 +140,12 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         or c["ref_after"].match(after_time)
     ):
         return "refractory", False
+    if history and re.match(r"^(?!\s*(?:后|after))[^,;]{0,12}?(?:进展|复发|progress|relaps)", head):
+        return "refractory", False  # "来那度胺维持2年后进展" (on it); not "维持后复发" (after it ended)
     if c["future"].search(prefix[-25:]):
         return None, False
+    if re.search(r"(?:lines?\W{0,3}\d*|^\s*\d+)\s*\(\s*$", prefix):  # "prior lines: 3 (VMP, Rd, PVd)"
+        return "exposed", False
     if re.match(r"^\s*before\s*[,;:，；、]?\s*$", suffix):  # "Velcade and Revlimid before"; not "DPd before cilta-cel"
         return "exposed", False
     if history or c["exp_before"].search(prefix[-30:]) or c["exp_after"].match(head):
@@ -203,6 +210,9 @@ def read_drugs(text: str, lex: Lexicon) -> DrugReading:
                         said = True
                     if not_ref:
                         out.not_refractory.update(m.drugs)
+                    elif _BARE_REFRACTORY.search(suffix):  # "len maint (progressed on it)"
+                        out.put(m.drugs, "refractory")
+                        said = True
                 # a status is one fact about the patient; a time since the last dose is another
                 out.sources += said + any(m.months for m in group)
             if inside:

@@ -29,6 +29,7 @@ _AGE = (
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)\s*(?:岁|歳)"),
     re.compile(r"(?:年龄|年齢)\s*:?\s*(\d{2,3})"),
     re.compile(r"\baged?\s*:?\s*(\d{2,3})\b"),
+    re.compile(r"\b(?:patient|pt|man|woman|male|female)\s+(?:of|aged)\s+(\d{2,3})\b"),
 )
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4}
 _ZH_NUM = r"(\d+|[一二两三四五六七八九十])"
@@ -76,8 +77,11 @@ def read_lines(text: str, got: dict[str, Any]) -> None:
         text,
     )
     n: int | None = None
+    colon = re.search(r"(?:prior\s+)?lines?(?:\s+of\s+therapy)?\s*[:=]\s*(\d{1,2})\b", text)
     if m:
         n = int(number(m.group(1)))
+    elif colon:
+        n = int(colon.group(1))
     elif (
         o := re.search(
             r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th)[\s-]+(line\s+(?:therapy|treatment|options?)|relapse)",
@@ -215,7 +219,7 @@ def read_conditions(text: str, got: dict[str, Any]) -> None:
         got["heart_failure_nyha"] = 0
     bp = r"(?:hypertension|blood\s+pressure|bp|htn)"
     if re.search(
-        rf"(?:uncontrolled|poorly\s+controlled|not\s+controlled)\s+{bp}|高血压(?:控制不佳|未控制|控制差)|血压控制不佳|未控制的高血压",
+        rf"(?:uncontrolled|poorly\s+controlled|not\s+controlled)\s+{bp}|高血压\s*\(?\s*(?:控制不佳|未控制|控制差)|血压控制不佳|未控制的高血压",
         text,
     ):
         got["uncontrolled_hypertension"] = True
