@@ -125,7 +125,7 @@ class Assistant:
         reader sees exactly what the verdicts rest on.
         """
         from cd38_guide.question.patient import read_patient
-        from cd38_guide.rules import check_patient
+        from cd38_guide.rules import check_patient, field_label
 
         try:
             reading = read_patient(question)
@@ -137,7 +137,8 @@ class Assistant:
         notes.append("Patient facts read from the question: " + "; ".join(reading.read) + ".")
         notes.extend(f"Assumed: {n}" for n in reading.notes)
         if reading.unknown:
-            notes.append("Patient facts not stated, left unknown: " + ", ".join(reading.unknown) + ".")
+            unknown = ", ".join(field_label(f, "en") for f in reading.unknown)
+            notes.append(f"Patient facts not stated, left unknown: {unknown}.")
         report = check_patient(reading.profile).model_dump(mode="json")
         return {**report, "profile": reading.profile.model_dump(mode="json", exclude_defaults=True)}
 
