@@ -34,6 +34,7 @@ _SINCE_BEFORE = re.compile(
     r"|最終投与から|最终给药后)\s*$"
 )
 _TIME_FIRST = re.compile(rf"^[\s-]*(?:{DURATION.pattern})\s*(?:ago|before|前)?")
+_LAST_PERIOD = re.compile(r"\blast\s+(?:month|week)\b|上个月|上周")
 _SINCE_AFTER = re.compile(
     r"^\s*(?:ago|before|earlier|previously|前|まえ)|^\s*(?:since|after)\s+(?:the\s+)?(?:last|final)"
     r"|^\s*after\s+(?:stopping|discontinuing|the\s+end\s+of)"
@@ -153,16 +154,29 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
     return None, False
 
 
+def _target(t: re.Match[str], inside: list[Mention], last: Mention | None) -> Mention | None:
+    """The anti-CD38 mention a time belongs to: the drug just before it, else just after it (Chinese "4个月前使用
+    X"), else, in a clause naming no drug ("last dose 7 months ago"), the latest drug of the sentence."""
+    preceding = [m for m in inside if m.end <= t.start()]
+    following = [m for m in inside if m.start >= t.end()]
+    target = preceding[-1] if preceding else following[0] if following else last if not inside else None
+    return target if target is not None and set(target.drugs) & set(AGENTS) else None
+
+
 def _bind_times(text: str, a: int, b: int, inside: list[Mention], last: Mention | None, out: DrugReading) -> None:
     """Attach each "time since the last dose" in the clause to the anti-CD38 mention it belongs to."""
+    for t in _LAST_PERIOD.finditer(text, a, b):  # "progressed on DRd last month", "上个月"
+        if (target := _target(t, inside, last)) is not None and not re.search(
+            r"(?:for|over|in)\s+the\s*$", text[a : t.start()]
+        ):
+            target.months.append(1.0 if t.group(0) in ("last month", "上个月") else 0.2)
+            out.put(target.drugs, "exposed")
     for t in DURATION.finditer(text, a, b):
         before, after = text[max(a, t.start() - 30) : t.start()], text[t.end() : t.end() + 25]
         if not (_SINCE_AFTER.match(after) or _SINCE_BEFORE.search(before)):
             continue
-        preceding = [m for m in inside if m.end <= t.start()]
-        following = [m for m in inside if m.start >= t.end()]
-        target = preceding[-1] if preceding else following[0] if following else last if not inside else None
-        if target is None or not set(target.drugs) & set(AGENTS):
+        target = _target(t, inside, last)
+        if target is None:
             continue
         try:
             months = duration_months(t)
