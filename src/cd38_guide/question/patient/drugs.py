@@ -18,19 +18,23 @@ from cd38_guide.question.patient.model import AGENTS
 from cd38_guide.question.patient.numbers import DURATION, Refused, duration_months
 
 RANK = {"naive": 0, "exposed": 1, "refractory": 2}
-_SENTENCE = re.compile(r"(?<!\d)\.(?!\d)|[?!。？！]")
+_SENTENCE = re.compile(
+    r"(?<!\d)(?<!incl)(?<!approx)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\by)(?<!\by\.o)\.(?!\d)|[?!。？！]"
+)
+"""Sentence ends; not the points of "incl.", "vs.", "e.g.", "y.o.", or a decimal."""
 _CLAUSE = re.compile(r"[,;:，；、]|\s-\s")
-_CONNECTOR = re.compile(r"^[\s,/&+()、-]*(?:and|or|nor|then|和|及|与|以及|或)?[\s,/&+()、-]*$")
+_CONNECTOR = re.compile(r"^[\s,/&+()、-]*(?:and|or|nor|then|plus|with|和|及|与|以及|或|联合)?[\s,/&+()、-]*$")
 _BARE_REFRACTORY = re.compile(
     r"progress(?:ed|ion)\s+(?:on|during|while\s+on)\s+(?:it|this|that|them|therapy|treatment)\b"
     r"|^\s*(?:and\s+|but\s+|now\s+)?(?:disease\s+)?(?:was\s+|is\s+)?(?:refractory|resistant)\s*(?:to\s+(?:it|both))?\s*$"
     r"|(?:relapsed|progressed)\s+(?:on|during)\s+maintenance"
+    r"|^[^,;]{0,30}?(?:because\s+of|due\s+to|for)\s+(?:disease\s+)?progression"
     r"|(?:stopped|discontinued|停药)[^,;]*?(?:for|due\s+to|because\s+of|因)\s*(?:progression|pd\b|disease\s+progression|进展)"
     r"|(?:疾病)?在(?:该药|此药)?治疗中进展|对其(?:难治|耐药)|^\s*(?:难治|耐药|抵抗性|不応|難治性)\s*$"
 )
 _SINCE_BEFORE = re.compile(
     r"(?:since|off\s+(?:\S+\s+)?for|停药后?|停用后?|治疗后|距离?(?:末次|最后一次)?(?:给药|用药)?|末次\S{0,12}(?:给药|用药)已?"
-    r"|距离?末次\S{0,12}"
+    r"|距离?末次\S{0,12}|距今"
     r"|最終投与から|最终给药后)\s*$"
 )
 _TIME_FIRST = re.compile(rf"^[\s-]*(?:{DURATION.pattern})\s*(?:ago|before|前)?")
@@ -141,11 +145,13 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         or c["ref_after"].match(after_time)
     ):
         return "refractory", False
+    if re.match(r"^\s*(?:x|×)\s*\d+\s*(?:cycles?|courses?)", head):  # "DVd x 8 cycles"
+        return "exposed", False
     if history and re.match(r"^(?!\s*(?:后|after))[^,;]{0,12}?(?:进展|复发|progress|relaps)", head):
         return "refractory", False  # "来那度胺维持2年后进展" (on it); not "维持后复发" (after it ended)
     if c["future"].search(prefix[-25:]):
         return None, False
-    if re.search(r"(?:lines?\W{0,3}\d*|^\s*\d+)\s*\(\s*$", prefix):  # "prior lines: 3 (VMP, Rd, PVd)"
+    if re.search(r"(?:lines?\W{0,3}\d*|^\s*\d+|线治疗|线)\s*\(\s*$", prefix):  # "prior lines: 3 (VMP, Rd, PVd)"
         return "exposed", False
     if re.match(r"^\s*before\s*[,;:，；、]?\s*$", suffix):  # "Velcade and Revlimid before"; not "DPd before cilta-cel"
         return "exposed", False
@@ -230,7 +236,9 @@ def read_drugs(text: str, lex: Lexicon) -> DrugReading:
                 # a status is one fact about the patient; a time since the last dose is another
                 out.sources += said + any(m.months for m in group)
             if inside:
-                last, last_group = inside[-1], groups[-1]
+                # a later clause's time belongs to the antibody of the latest group ("X联合Y治疗中进展，3个月前停药")
+                agents = [m for m in groups[-1] if set(m.drugs) & set(AGENTS)]
+                last, last_group = (agents[-1] if agents else inside[-1]), groups[-1]
     for m in mentions:
         for d in m.drugs:
             if d in AGENTS and m.months:

@@ -30,6 +30,7 @@ _AGE = (
     re.compile(r"(?:年龄|年齢)\s*:?\s*(\d{2,3})"),
     re.compile(r"\baged?\s*:?\s*(\d{2,3})\b"),
     re.compile(r"\b(?:patient|pt|man|woman|male|female)\s+(?:of|aged)\s+(\d{2,3})\b"),
+    re.compile(r"\b(?:patient|pt|man|woman|male|female|lady|gentleman)\s*\((\d{2,3})\)"),
 )
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4}
 _ZH_NUM = r"(\d+|[一二两三四五六七八九十])"
