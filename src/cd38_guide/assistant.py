@@ -151,20 +151,28 @@ class Assistant:
 
     @staticmethod
     def _patient_report(question: str, notes: list[str]) -> dict | None:
-        """Run the rules core when the question carries a patient's facts; say what was read and assumed."""
-        from cd38_guide.rules import build_profile, check_patient, extract_patient_facts
+        """Run the rules core only when the question describes a patient; say what was read and what is unknown.
 
-        facts = extract_patient_facts(question)
-        if facts is None:
-            return None
+        The report gains ``profile`` (the facts as a ``check`` input) and ``unknown`` (fields not stated), so a
+        reader sees exactly what the verdicts rest on.
+        """
+        from cd38_guide.question.patient import read_patient
+        from cd38_guide.rules import check_patient, field_label
+
         try:
-            report = check_patient(build_profile(facts))
+            reading = read_patient(question)
         except InputError as err:
             notes.append("Patient facts were found but do not form a valid profile: " + "; ".join(err.lines))
             return None
-        notes.append("Patient facts read from the question: " + "; ".join(facts.facts) + ".")
-        notes.extend(f"Assumed: {a}" for a in facts.assumptions)
-        return report.model_dump(mode="json")
+        if reading is None:
+            return None
+        notes.append("Patient facts read from the question: " + "; ".join(reading.read) + ".")
+        notes.extend(f"Assumed: {n}" for n in reading.notes)
+        if reading.unknown:
+            unknown = ", ".join(field_label(f, "en") for f in reading.unknown)
+            notes.append(f"Patient facts not stated, left unknown: {unknown}.")
+        report = check_patient(reading.profile).model_dump(mode="json")
+        return {**report, "profile": reading.profile.model_dump(mode="json", exclude_defaults=True)}
 
     def ask_batch(self, items: Iterable[tuple[str | None, str]], k: int | None = None) -> Iterator[Answer]:
         """Answer (id, question) pairs in order with one loaded model; a bad question raises InputError."""

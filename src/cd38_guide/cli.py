@@ -32,7 +32,10 @@ def _print_answer(ans, out: TextIO) -> None:
         from cd38_guide.rules import Report, report_to_text
 
         out.write("\nRules check of the patient described in the question:\n")
-        out.write(report_to_text(Report.model_validate(ans.patient_report)) + "\n")
+        report = {
+            k: v for k, v in ans.patient_report.items() if k != "profile"
+        }  # profile: the facts read, not the report
+        out.write(report_to_text(Report.model_validate(report)) + "\n")
     out.write("\nDecision support from the cited sources only; check them before acting.\n")
 
 

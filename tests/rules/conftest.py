@@ -16,10 +16,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = {
     "age": 65,
     "prior_lines": 2,
-    "exposure": {"lenalidomide": "exposed", "bortezomib": "exposed"},
+    "exposure": {"lenalidomide": "exposed", "bortezomib": "exposed", "pomalidomide": "naive", "carfilzomib": "naive"},
+    "anti_cd38": {"status": "naive"},
     "hbv": "negative",
+    "lvef_percent": 60.0,
+    "uncontrolled_hypertension": False,
 }
-"""A patient for whom every regimen is an option: each unit test changes one thing."""
+"""A patient for whom every regimen is an option: each unit test changes one thing. Every field a verdict reads
+is stated (since ruleset 2026.11.1 an unstated drug or LVEF is unknown, not "never given" or normal)."""
 
 
 def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -143,8 +143,8 @@ def test_too_early_reason_names_the_months(make_profile) -> None:
 def test_feasible_reason_says_within_or_beyond_the_window(make_profile) -> None:
     within = check_patient(make_profile(anti_cd38={"status": "refractory", "months_since_last_dose": 8}))
     beyond = check_patient(make_profile(anti_cd38={"status": "refractory", "months_since_last_dose": 13}))
-    assert "within the washout" in within.anti_cd38.reasons[0]
-    assert "beyond the washout" in beyond.anti_cd38.reasons[0]
+    assert "within the usual washout window of 6 to 12 months" in within.anti_cd38.reasons[0]
+    assert "beyond the usual washout window of 6 to 12 months" in beyond.anti_cd38.reasons[0]
 
 
 # --- partner drugs and prerequisites ---------------------------------------------------------------------------
@@ -197,7 +197,12 @@ def test_isapd_prerequisites(make_profile, lines: int, exposure: dict, verdict: 
 
 def test_isapd_one_line_reason_names_what_is_missing(make_profile) -> None:
     r = check_patient(make_profile(prior_lines=1, exposure={"bortezomib": "naive"}))
-    assert "this patient has had only 1 prior line and no proteasome inhibitor." in reasons(r, "IsaPd")
+    # One sentence per unmet criterion since 2026.11.1 (each can be rendered in Chinese on its own).
+    assert "ICARIA-MM required at least 2 prior lines; this patient has had 1." in reasons(r, "IsaPd")
+    assert (
+        "ICARIA-MM required a prior proteasome inhibitor; this patient has had neither bortezomib nor carfilzomib."
+        in (reasons(r, "IsaPd"))
+    )
 
 
 def test_isapd_anti_cd38_refractory_reason(make_profile) -> None:

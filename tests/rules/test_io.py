@@ -116,8 +116,10 @@ def test_duplicate_cytogenetics_and_naive_contradiction() -> None:
     assert line.startswith("anti_cd38: status is 'naive' but")
 
 
-def test_missing_required_fields() -> None:
-    assert problems("{}") == ["age: required (between 18 and 120)", "prior_lines: required (between 1 and 30)"]
+def test_empty_profile_is_valid_and_all_unknown() -> None:
+    # Since ruleset 2026.11.1 nothing is required: an omitted field is unknown (the profile a question yields can
+    # lack an age), and the report lists what each verdict depends on instead of assuming a value.
+    assert load_profile("{}").age is None
 
 
 def test_multiple_bad_fields_one_line_each() -> None:

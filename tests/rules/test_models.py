@@ -15,12 +15,13 @@ def errors(data: dict) -> list[tuple[tuple, str]]:
 
 
 def test_minimal_profile_defaults() -> None:
+    # Omitted = unknown (ruleset 2026.11.1): a drug not mentioned is never assumed "never given".
     p = PatientProfile.model_validate({"age": 70, "prior_lines": 1})
-    assert p.exposure.lenalidomide == "naive"
-    assert p.anti_cd38.status == "naive" and p.anti_cd38.months_since_last_dose is None
+    assert p.exposure.lenalidomide == "unknown"
+    assert p.anti_cd38.status == "unknown" and p.anti_cd38.months_since_last_dose is None
     assert p.hbv == "unknown"
     assert p.cytogenetics == ()
-    assert (p.uncontrolled_hypertension, p.neuropathy_grade, p.recurrent_infections) == (False, 0, False)
+    assert (p.uncontrolled_hypertension, p.neuropathy_grade, p.recurrent_infections) == (None, None, None)
     assert p.crcl_ml_min is None and p.ecog is None
 
 
@@ -56,7 +57,7 @@ def test_months_since_last_dose_not_negative() -> None:
     ) == [(("anti_cd38", "months_since_last_dose"), "greater_than_equal")]
 
 
-@pytest.mark.parametrize("value", ["72", 72.0, 72.5, True, None, [72]])
+@pytest.mark.parametrize("value", ["72", 72.0, 72.5, True, [72]])
 def test_age_is_strictly_an_integer(value: object) -> None:
     assert errors({"age": value, "prior_lines": 1})[0][0] == ("age",)
 
@@ -123,8 +124,10 @@ def test_naive_anti_cd38_with_a_last_dose_is_a_contradiction() -> None:
     assert errors({"age": 60, "prior_lines": 1, "anti_cd38": {"agent": "daratumumab"}})[0][1] == "value_error"
 
 
-def test_required_fields() -> None:
-    assert sorted(errors({})) == [(("age",), "missing"), (("prior_lines",), "missing")]
+def test_nothing_is_required() -> None:
+    # age and prior_lines became optional in 2026.11.1: unknown is a state the rules report, not an error.
+    p = PatientProfile.model_validate({})
+    assert (p.age, p.prior_lines) == (None, None)
 
 
 def test_profile_and_report_are_frozen() -> None:

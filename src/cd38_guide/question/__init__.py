@@ -1,1 +1,5 @@
-"""Question understanding: analysis of what was asked, read by retrieval, answers and rules."""
+"""Question understanding: what was asked (analysis, vocabulary) and the patient it describes (patient/).
+
+Every other room reads from here: retrieval searches the normalised question, answer planning and the entity
+guard read the analysis, and the rules core reads the patient facts.
+"""

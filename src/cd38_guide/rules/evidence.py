@@ -50,6 +50,8 @@ LENALIDOMIDE_RENAL = ("lenalidomide-renal-dosing",)
 DARATUMUMAB_RENAL = ("daratumumab-renal",)
 ISATUXIMAB_RENAL = ("isatuximab-renal-data",)
 CANDOR_CRCL = ("candor-design",)
+CARDIAC_ASSESSMENT = ("carfilzomib-cardiovascular-risk", "candor-design")
+NEUTROPENIA_REGIMENS = ("apollo-toxicity", "icaria-neutropenia", "isatuximab-neutropenia-gcsf")
 
 # Flags.
 BLOOD_BANK_BASELINE = ("bloodbank-baseline-typing", "bloodbank-dtt-kell")
@@ -85,8 +87,10 @@ RULE_EVIDENCE: dict[str, tuple[str, ...]] = {
     "older_age_trials": _union(CANDOR_OLDER, ICARIA_ELDERLY),
     "heart_failure": _union(HEART_FAILURE),
     "hypertension": _union(HYPERTENSION),
+    "cardiac_assessment": _union(CARDIAC_ASSESSMENT),
     "neuropathy": _union(NEUROPATHY),
     "renal": _union(LENALIDOMIDE_RENAL, DARATUMUMAB_RENAL, ISATUXIMAB_RENAL, CANDOR_CRCL),
+    "neutropenia_regimens": _union(NEUTROPENIA_REGIMENS),
     "flag_blood_bank": _union(BLOOD_BANK_BASELINE, BLOOD_BANK_INTERFERENCE),
     "flag_hbv": _union(HBV_SCREENING, HBV_REACTIVATION),
     "flag_zoster": _union(ZOSTER),

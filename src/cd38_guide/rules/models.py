@@ -12,8 +12,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from cd38_guide.types import Frozen
 
-DrugStatus = Literal["naive", "exposed", "refractory"]
-AntiCD38Status = Literal["naive", "exposed", "refractory"]
+DrugStatus = Literal["unknown", "naive", "exposed", "refractory"]
+AntiCD38Status = Literal["unknown", "naive", "exposed", "refractory"]
 AntiCD38Agent = Literal["daratumumab", "isatuximab"]
 Cytogenetic = Literal["del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q"]
 HbvStatus = Literal["negative", "hbsag_positive", "anti_hbc_positive", "unknown"]
@@ -44,16 +44,21 @@ class _Input(Frozen):
 
 
 class Exposure(_Input):
-    """Prior partner drugs; a drug not listed was never given (``naive``)."""
+    """Prior partner drugs. A drug not listed is ``unknown``, never assumed ``naive`` (never given): reading an
+    unmentioned drug as never given made lenalidomide look "sensitive" after "progressed on dara-len-dex"."""
 
-    lenalidomide: DrugStatus = Field(default="naive", description="Lenalidomide (R).")
-    pomalidomide: DrugStatus = Field(default="naive", description="Pomalidomide (P).")
-    bortezomib: DrugStatus = Field(default="naive", description="Bortezomib (V).")
-    carfilzomib: DrugStatus = Field(default="naive", description="Carfilzomib (K).")
+    lenalidomide: DrugStatus = Field(default="unknown", description="Lenalidomide (R).")
+    pomalidomide: DrugStatus = Field(default="unknown", description="Pomalidomide (P).")
+    bortezomib: DrugStatus = Field(default="unknown", description="Bortezomib (V).")
+    carfilzomib: DrugStatus = Field(default="unknown", description="Carfilzomib (K).")
 
     def had(self, drug: str) -> bool:
-        """True when the drug was given before (exposed or refractory)."""
-        return bool(getattr(self, drug) != "naive")
+        """True when the drug is known to have been given before (exposed or refractory)."""
+        return bool(getattr(self, drug) in ("exposed", "refractory"))
+
+    def known(self, drug: str) -> bool:
+        """True when the drug's status was stated (including "never given")."""
+        return bool(getattr(self, drug) != "unknown")
 
     @property
     def had_proteasome_inhibitor(self) -> bool:
@@ -65,9 +70,9 @@ class AntiCD38History(_Input):
     """Prior anti-CD38 antibody treatment."""
 
     status: AntiCD38Status = Field(
-        default="naive",
-        description="naive: never given; exposed: given, not refractory; refractory: progression on it or "
-        "within 60 days of the last dose.",
+        default="unknown",
+        description="unknown: not stated; naive: never given; exposed: given, not refractory; refractory: "
+        "progression on it or within 60 days of the last dose.",
     )
     agent: AntiCD38Agent | None = Field(default=None, description="The antibody last given, if known.")
     months_since_last_dose: float | None = Field(
@@ -77,9 +82,10 @@ class AntiCD38History(_Input):
     @model_validator(mode="after")
     def _naive_has_no_history(self) -> AntiCD38History:
         # A naive patient with a last-dose date is a contradiction the rules must not guess their way through.
-        if self.status == "naive" and (self.agent is not None or self.months_since_last_dose is not None):
+        if self.status in ("naive", "unknown") and (self.agent is not None or self.months_since_last_dose is not None):
             raise ValueError(
-                "status is 'naive' but an agent or a last dose is given; set status to 'exposed' or 'refractory'"
+                f"status is '{self.status}' but an agent or a last dose is given; set status to 'exposed' or "
+                "'refractory'"
             )
         return self
 
@@ -98,8 +104,10 @@ UNITS: dict[str, str] = {
 class PatientProfile(_Input):
     """One patient, as the rules see them. Omitted optional fields are unknown, never assumed normal."""
 
-    age: int = Field(ge=18, le=120, description="Age in years.")
-    prior_lines: int = Field(ge=1, le=30, description="Prior lines of therapy (IMWG definition).")
+    age: int | None = Field(default=None, ge=18, le=120, description="Age in years; null when unknown.")
+    prior_lines: int | None = Field(
+        default=None, ge=1, le=30, description="Prior lines of therapy (IMWG definition); null when unknown."
+    )
     ecog: int | None = Field(default=None, ge=0, le=4, description="ECOG performance status.")
     charlson: int | None = Field(default=None, ge=0, le=40, description="Charlson Comorbidity Index.")
     adl: int | None = Field(default=None, ge=0, le=6, description="Katz activities of daily living (0-6).")
@@ -110,13 +118,19 @@ class PatientProfile(_Input):
     crcl_ml_min: float | None = Field(default=None, ge=0, le=250, description="Creatinine clearance, mL/min.")
     heart_failure_nyha: int | None = Field(default=None, ge=0, le=4, description="NYHA class; 0 = no heart failure.")
     lvef_percent: float | None = Field(default=None, ge=5, le=90, description="Left ventricular ejection fraction, %.")
-    uncontrolled_hypertension: bool = Field(default=False, description="Blood pressure not controlled.")
-    neuropathy_grade: int = Field(default=0, ge=0, le=4, description="Peripheral neuropathy grade (CTCAE).")
+    uncontrolled_hypertension: bool | None = Field(
+        default=None, description="Blood pressure not controlled; null when not stated."
+    )
+    neuropathy_grade: int | None = Field(
+        default=None, ge=0, le=4, description="Peripheral neuropathy grade (CTCAE); null when not stated."
+    )
     anc: float | None = Field(default=None, ge=0, le=100, description="Absolute neutrophil count, x10^9/L.")
     platelets: float | None = Field(default=None, ge=0, le=2000, description="Platelets, x10^9/L.")
     hbv: HbvStatus = Field(default="unknown", description="Hepatitis B serology.")
     igg_mg_dl: float | None = Field(default=None, ge=0, le=10000, description="Serum IgG, mg/dL.")
-    recurrent_infections: bool = Field(default=False, description="Recurrent or severe infections.")
+    recurrent_infections: bool | None = Field(
+        default=None, description="Recurrent or severe infections; null when not stated."
+    )
 
     @field_validator("cytogenetics", mode="before")
     @classmethod
@@ -131,6 +145,14 @@ class PatientProfile(_Input):
                     seen.add(item)
             return tuple(value)
         return value
+
+
+class MessageRef(Frozen):
+    """A sentence as data: its code in ``rules/messages.yaml`` and the values it names, so it can be re-rendered
+    in another language (``rules.messages.localize``) without re-running the rules."""
+
+    code: str
+    params: dict[str, str | int | float] = Field(default_factory=dict)
 
 
 EvidenceList = Annotated[tuple[PassageId, ...], Field(description="Corpus passage ids the item rests on.")]
@@ -156,6 +178,10 @@ class AntiCD38Assessment(Frozen):
     status: Cd38Verdict
     reasons: tuple[str, ...]
     evidence: EvidenceList
+    reason_refs: tuple[MessageRef, ...] = Field(default=(), description="The reasons as message codes.")
+    depends_on: tuple[str, ...] = Field(
+        default=(), description="Unstated fields whose value could change this status (profile field paths)."
+    )
 
 
 class RegimenAssessment(Frozen):
@@ -165,6 +191,13 @@ class RegimenAssessment(Frozen):
     verdict: Verdict
     reasons: tuple[str, ...]
     evidence: EvidenceList
+    reason_refs: tuple[MessageRef, ...] = Field(default=(), description="The reasons as message codes.")
+    depends_on: tuple[str, ...] = Field(
+        default=(), description="Unstated fields whose value could change this verdict (profile field paths)."
+    )
+    outside_trial: int = Field(
+        default=0, description="How many ways the patient falls outside the population of the supporting trial."
+    )
 
 
 class Flag(Frozen):
@@ -174,6 +207,7 @@ class Flag(Frozen):
     severity: Severity
     message: str
     evidence: EvidenceList
+    ref: MessageRef | None = Field(default=None, description="The message as a code, for other languages.")
 
 
 class Report(Frozen):
@@ -184,6 +218,13 @@ class Report(Frozen):
     regimens: tuple[RegimenAssessment, ...]
     flags: tuple[Flag, ...]
     ruleset_version: str
+    order: tuple[RegimenCode, ...] = Field(
+        default=(),
+        description="The regimens ranked: verdict first, then how closely the patient matches the population of "
+        "the trial behind each (fewest mismatches, then fewest unknowns), then the fixed order. A ranking by fit "
+        "to the evidence, not a preference between regimens, which the corpus does not give.",
+    )
+    unknown: tuple[str, ...] = Field(default=(), description="Profile fields the rules read that were not stated.")
 
     @model_validator(mode="after")
     def _six_regimens_in_order(self) -> Report:

@@ -52,11 +52,17 @@ def report_to_text(report: Report) -> str:
         lines.extend(_wrap(reason, "    ", "  - "))
     lines.extend(_wrap(f"evidence: {', '.join(a.evidence)}", "  "))
     lines += ["", "Regimens"]
+    if report.order:
+        lines.extend(_wrap(f"Ranked by verdict, then fit to the supporting trial: {', '.join(report.order)}", "  "))
     for r in report.regimens:
         lines.append(f"  {r.code:<6} {r.verdict.upper()}")
         for reason in r.reasons:
             lines.extend(_wrap(reason, "           ", "         - "))
         lines.extend(_wrap(f"evidence: {', '.join(r.evidence)}", "           ", "         "))
+        if r.depends_on:
+            lines.extend(_wrap(f"depends on unknown: {', '.join(r.depends_on)}", "           ", "         "))
+    if report.unknown:
+        lines += ["", *_wrap(f"Not stated (unknown): {', '.join(report.unknown)}", "  ", "")]
     lines += ["", "Flags"]
     if not report.flags:
         lines.append("  (none)")
@@ -86,10 +92,16 @@ def report_to_markdown(report: Report) -> str:
         f"- **Anti-CD38 status:** {_md(_STATUS_TEXT[a.status])} ({_ids(a.evidence)})",
     ]
     out += [f"  - {_md(reason)}" for reason in a.reasons]
+    if report.order:
+        out += ["", f"Ranked by verdict, then fit to the supporting trial: {', '.join(report.order)}"]
     out += ["", "| Regimen | Verdict | Why | Evidence |", "|---|---|---|---|"]
     for r in report.regimens:
         why = "<br>".join(_md(reason) for reason in r.reasons)
+        if r.depends_on:
+            why += "<br>_" + _md(f"Depends on unknown: {', '.join(r.depends_on)}") + "_"
         out.append(f"| {r.code} | **{r.verdict}** | {why} | {_ids(r.evidence)} |")
+    if report.unknown:
+        out += ["", f"**Not stated (unknown):** {_md(', '.join(report.unknown))}"]
     out += ["", "**Flags**", ""]
     out += [
         f"- **{flag.severity}** `{flag.code}`: {_md(flag.message)} ({_ids(flag.evidence)})" for flag in report.flags
