@@ -20,6 +20,19 @@ ANTI_CD38_TRIPLETS = ("DRd", "DVd", "DKd", "DPd", "IsaPd", "IsaKd")
 """The six anti-CD38 regimens of the relapse setting, in the order the rules core reports them."""
 
 DEFAULT_ENDPOINTS = ("PFS", "OS")
+
+# A question about a trial that asks for something other than its results (size, eligibility, dosing,
+# crossover, follow-up design) gets no outcome line: the quotes answer it.
+_NOT_RESULTS = re.compile(
+    r"how many|randomi[sz]ed|sample size|enrol|eligib|allowed|exclu|inclu|crossover|cross over|criteria|"
+    r"dose|dosing|schedule|premed|design|arm|bridging|infused|pneumonia|infection|neutropeni|thrombocytopeni|"
+    r"anaemi|anemi|toxicit|adverse|safety|多少例|入组|剂量|标准|安全",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"\d+[- ]month|\brates?\b|%|比例|率", re.IGNORECASE)
+_EARLY = re.compile(r"primary analysis|first (readout|analysis)|interim|initial|主要分析|中期", re.IGNORECASE)
+_LATE = re.compile(r"\bfinal\b|long-term|latest|updated?|最终|长期", re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"follow-?up|f/u|随访", re.IGNORECASE)
 MAX_LINES = 6
 
 
@@ -76,7 +89,12 @@ class Planner:
         return pops
 
     def best_row(
-        self, trial: str, endpoint: str, populations: Sequence[str], fallback: bool = False
+        self,
+        trial: str,
+        endpoint: str,
+        populations: Sequence[str],
+        fallback: bool = False,
+        question: str = "",
     ) -> FactRow | None:
         """The most recent row of ``trial`` for ``endpoint`` in the first population that has one.
 
@@ -87,10 +105,19 @@ class Planner:
             rows = [r for r in self.facts if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
-            medians = [r for r in rows if r.measure == "median"] or [r for r in rows if r.values] or rows
+            wants_rate = bool(_RATE.search(question)) and "median" not in question.lower()
+            rates = [r for r in rows if r.measure and "rate" in r.measure and r.values]
+            medians = (
+                (rates if wants_rate and rates else [])
+                or [r for r in rows if r.measure == "median"]
+                or [r for r in rows if r.values]
+                or rows
+            )
+            early = bool(_EARLY.search(question))
 
-            def recency(r: FactRow) -> tuple[bool, bool, int]:
-                return ("final" in r.passage, r.hr is not None, self._order[r])
+            def recency(r: FactRow) -> tuple[bool, bool, bool, int]:
+                timing = any(w in r.passage for w in ("primary", "interim")) if early else "final" in r.passage
+                return (timing, "final" in r.passage and not early, r.hr is not None, self._order[r])
 
             best = max(medians, key=recency)
             if best.hr is None:
@@ -115,7 +142,9 @@ class Planner:
             vals = [words["not_reached"] if v == "not reached" else v for v in row.values]
             unit = row.unit or ""
             if unit == "%":
-                shown = f" {words['vs']} ".join(f"{v}%" if re.match(r"\d", v) else v for v in vals)
+                shown = f" {words['vs']} ".join(
+                    f"{v}%" if re.match(r"\d", v) and not v.endswith("%") else v for v in vals
+                )
             else:
                 sep = "" if lang == "zh" else " "
                 shown = f" {words['vs']} ".join(vals) + (f"{sep}{words['months']}" if unit == "months" else f" {unit}")
@@ -134,8 +163,11 @@ class Planner:
             parts.append(hr if row.values else f"{ep} {hr}")
         return ", ".join(parts)
 
-    def outcome_line(self, row: FactRow, lang: str) -> str:
+    def outcome_line(self, row: FactRow, lang: str, follow_up: bool = False) -> str:
         """'DRd vs Rd in POLLUX (all patients): median PFS ...' in the question's language."""
+        if follow_up and row.follow_up:
+            fu = f"，中位随访{row.follow_up}" if lang == "zh" else f", median follow-up {row.follow_up}"
+            return self.outcome_line(row, lang) + fu
         pop = self._label("population", row.population, lang)
         arms = f"{row.regimen} vs {row.comparator}" if row.comparator else (row.regimen or "")
         if lang == "zh":
@@ -166,6 +198,8 @@ class Planner:
     def outcome(self, analysis: QuestionAnalysis) -> Plan:
         """Results of the named trials (or of the trials behind the named regimens)."""
         lang = analysis.language
+        if _NOT_RESULTS.search(analysis.normalized) and not analysis.entities.endpoints:
+            return Plan()
         trials: list[str] = list(analysis.entities.trials)
         if not trials:
             for code in analysis.entities.regimens:
@@ -175,11 +209,12 @@ class Planner:
             return Plan()
         pops = self._populations(analysis)
         plan = Plan()
+        fu = bool(_FOLLOW_UP.search(analysis.normalized))
         for trial in trials:
             for ep in self._endpoints(analysis):
-                row = self.best_row(trial, ep, pops)
+                row = self.best_row(trial, ep, pops, question=analysis.normalized)
                 if row is not None:
-                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+                    plan.claims.append(Claim(self.outcome_line(row, lang, fu), row.passage))
         plan.claims = plan.claims[:MAX_LINES]
         return plan
 

@@ -16,7 +16,14 @@ from cd38_guide.types import Answer, AnswerSentence, Citation
 TINY = Path(__file__).resolve().parents[1] / "data" / "eval" / "gold-tiny.jsonl"
 ISSUE_KEYS = {"n_questions", "retrieval", "answers", "latency_ms", "by_language", "by_topic"}
 METRIC_KEYS = {"recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"}
-ANSWER_KEYS = {"key_fact_recall", "abstention_precision", "abstention_recall", "groundedness", "citation_precision"}
+ANSWER_KEYS = {
+    "key_fact_recall",
+    "abstention_precision",
+    "abstention_recall",
+    "groundedness",
+    "citation_precision",
+    "direct_answer_correct",
+}
 STAGES = {"expansion", "embedding", "dense_search", "bm25", "fusion", "composition", "end_to_end"}
 
 
