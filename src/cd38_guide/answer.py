@@ -263,6 +263,13 @@ def _subject_gaps(
         about = [c for c in (wide or candidates) if guard.sentence_about(c.pid, c.text, subject)]
         if attribute and subject not in guard.vocab.trials:
             about = [c for c in about if ATTRIBUTE_CUES[attribute].search(c.text)]
+            # "in renal impairment", "on dialysis": the dose statement must be for that population.
+            names = set(analysis.entities.populations)
+            if "dialysis" in names:
+                names.add("renal")  # a statement for renal impairment in general covers patients on dialysis
+            pops = [p for e in sorted(names) for p in guard.vocab.populations.get(e, [])]
+            if pops:
+                about = [c for c in about if any(p.search(c.text) for p in pops)]
         elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
             continue
         if not about:

@@ -27,7 +27,7 @@ ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
         r"(crcl|creatinine clearance|dialysis|renal)|(crcl|creatinine clearance|dialysis|renal).*\d+ ?mg\b",
         re.IGNORECASE,
     ),
-    "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg|mL)\b|weekly|every (2|3|4) weeks|infusion (time|duration|rate)", re.I),
+    "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg/m|mg|mL|units)\b|\d+(\.\d+)? ?(hours?|minutes?)\b", re.I),
 }
 ATTRIBUTE_LABELS = {
     "dose_adjustment": ("dose-adjustment", "剂量调整"),

@@ -1,0 +1,120 @@
+"""The answers issue's acceptance cases, with the real model and index: say the answer, or decline precisely.
+
+Each case is one a clinician tried as a new user: a named-drug question answered about that drug or declined
+with what is missing; a trial's results; a rechallenge case answered with the washout; a selection question
+naming the anti-CD38 triplets; comparisons with both sides; shorthand understood; instructions declined.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _ids(answer) -> list[str]:
+    return [c.passage_id for c in answer.citations]
+
+
+def test_isatuximab_renal_dose_is_declined_naming_what_is_missing(real_assistant) -> None:
+    a = real_assistant.ask("Does isatuximab need a dose adjustment when creatinine clearance is below 30?")
+    assert a.abstained
+    assert a.missing and "isatuximab" in a.missing
+    # It says what the corpus does hold on the point, for other drugs, and cites it; never lenalidomide as if
+    # it were isatuximab.
+    assert "daratumumab" in a.answer or "lenalidomide" in a.answer
+    assert all("isatuximab" not in s.text.lower() or "dose" not in s.text.lower() for s in a.sentences)
+
+
+def test_candor_results_are_answered_from_candor(real_assistant) -> None:
+    a = real_assistant.ask("What did CANDOR show?")
+    assert not a.abstained
+    assert a.direct_answer is not None and "CANDOR" in a.direct_answer.text
+    assert re.search(r"median PFS \d", a.direct_answer.text)
+    assert all(c.document_id == "candor" for c in a.citations[: len(a.direct_answer.citations)])
+
+
+def test_rechallenge_case_answers_with_the_washout(real_assistant) -> None:
+    a = real_assistant.ask(
+        "Can I rechallenge with daratumumab a patient who progressed on daratumumab-lenalidomide-dexamethasone "
+        "8 months ago?"
+    )
+    assert not a.abstained
+    assert "consensus-rechallenge-washout" in _ids(a)
+    assert re.search(r"6 to 12 months", a.answer)
+
+
+def test_lenalidomide_refractory_selection_names_the_anti_cd38_triplets(real_assistant) -> None:
+    a = real_assistant.ask("Which anti-CD38 regimen for a patient whose disease is refractory to lenalidomide?")
+    assert a.intent == "selection" and a.direct_answer is not None
+    for code in ("DPd", "IsaPd", "DKd", "IsaKd"):
+        assert code in a.direct_answer.text
+    assert "DRd" not in a.direct_answer.text.replace("DRd", "DRd") or "lenalidomide" in a.direct_answer.text
+    assert "PVd (" not in a.direct_answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "left", "right"),
+    [
+        ("DPd vs IsaPd?", "APOLLO", "ICARIA-MM"),
+        ("DKd vs IsaKd", "CANDOR", "IKEMA"),
+    ],
+)
+def test_cross_trial_comparison_gives_both_sides_with_the_caveat(real_assistant, question, left, right) -> None:
+    a = real_assistant.ask(question)
+    assert a.intent == "comparison" and a.table is not None
+    assert any(left in c for c in a.table.columns) and any(right in c for c in a.table.columns)
+    cited_cells = [cell for row in a.table.rows for cell in row[1:] if cell.citations]
+    assert len(cited_cells) >= 2
+    assert "not randomised" in a.direct_answer.text
+
+
+def test_head_to_head_comparison_uses_the_trial_that_compared_them(real_assistant) -> None:
+    a = real_assistant.ask("BVd or DVd?")
+    assert not a.abstained and a.direct_answer is not None
+    assert "DREAMM-7" in a.direct_answer.text
+    assert "36.6" in a.direct_answer.text and "13.4" in a.direct_answer.text
+
+
+def test_overall_survival_question_gets_overall_survival(real_assistant) -> None:
+    a = real_assistant.ask("OS in POLLUX?")
+    assert a.direct_answer is not None and "OS" in a.direct_answer.text
+    assert "67.6" in a.answer and "pollux-final-os" in _ids(a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["elotuzumab dosing?", "write a prescription for my patient", "What's the selinexor dose in SVd?"],
+)
+def test_off_scope_drugs_and_instructions_are_declined_with_what_is_missing(real_assistant, question) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained
+    assert a.missing
+
+
+def test_shorthand_is_vocabulary_not_an_unknown_term(real_assistant) -> None:
+    a = real_assistant.ask("pt relapsed after VRd and ASCT, ecog2 - abt to start DVd: what PFS did CASTOR show?")
+    assert not a.abstained
+    assert "CASTOR" in a.answer
+
+
+def test_app_examples_are_all_answered_correctly(real_assistant) -> None:
+    from cd38_guide.ui.ask_tab import EXAMPLES
+
+    expected = {
+        EXAMPLES[0]: (["consensus-rechallenge-washout"], r"6 to 12 months"),
+        EXAMPLES[1]: (None, r"DPd.*IsaPd|IsaPd.*DPd"),
+        EXAMPLES[2]: (None, r"(?i)daratumumab|antiglobulin|DTT"),
+        EXAMPLES[3]: (["consensus-zh-rechallenge-washout", "consensus-rechallenge-washout"], r"6\D{1,5}12"),
+    }
+    assert len(EXAMPLES) == len(expected)
+    for question, (passages, pattern) in expected.items():
+        a = real_assistant.ask(question)
+        assert not a.abstained, question
+        assert re.search(pattern, a.answer, re.S), question
+        if passages:
+            assert set(passages) & set(_ids(a)), question
+        if question == EXAMPLES[2]:
+            assert any(c.document_id == "bloodbank" for c in a.citations), question
