@@ -85,7 +85,9 @@ class Planner:
     def _populations(self, analysis: QuestionAnalysis) -> list[str]:
         pops: list[str] = []
         for p in analysis.entities.populations:
-            pops.extend(self.vocab.population_evidence.get(p, {}).get("rows", []))
+            # A population the table has no rows for still counts as asked: it matches no row, so no whole-trial
+            # figure is passed off as that subgroup's.
+            pops.extend(self.vocab.population_evidence.get(p, {}).get("rows") or [p])
         return pops
 
     def best_row(

@@ -1,0 +1,113 @@
+"""Planned answers from the fact table: outcome lines, comparison tables, selection lists (no model needed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cd38_guide.answer_plan import Planner
+from cd38_guide.corpus import load_corpus
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.facts import load_facts
+from cd38_guide.question.analysis import analyse
+from cd38_guide.question.vocabulary import load_vocabulary
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@pytest.fixture(scope="module")
+def world():
+    corpus = load_corpus([CORPUS])
+    vocab = load_vocabulary(tuple(corpus.glossary))
+    facts = load_facts([CORPUS], corpus.passages)
+    return corpus, Planner(facts, vocab, corpus.passages), EntityGuard(vocab, corpus.passages)
+
+
+def _plan(world, question: str):
+    corpus, planner, _ = world
+    return planner.plan(analyse(question, tuple(corpus.glossary)))
+
+
+def _grounded(world, plan) -> None:
+    """Every number of every planned claim occurs in the passage the claim cites."""
+    corpus = world[0]
+    for claim in [*plan.claims, *(c for row in plan.rows for c in row)]:
+        if claim.passage is None:
+            continue
+        text = corpus.passages[claim.passage].text
+        for number in NUMBER.findall(claim.text):
+            assert number in text, (claim.text, claim.passage)
+
+
+def test_trial_results_lead_with_the_primary_endpoints(world) -> None:
+    plan = _plan(world, "What did CANDOR show?")
+    assert [c.passage for c in plan.claims] == ["candor-final-pfs", "candor-final-os"]
+    assert plan.claims[0].text.startswith("DKd vs Kd in CANDOR: median PFS 28.4 vs 15.2 months, HR 0.64")
+    _grounded(world, plan)
+
+
+def test_asked_endpoint_and_population_pick_the_row(world) -> None:
+    os_plan = _plan(world, "OS in POLLUX?")
+    assert len(os_plan.claims) == 1 and "median OS 67.6 vs 51.8 months" in os_plan.claims[0].text
+    elderly = _plan(world, "PFS with DVd in CASTOR pts aged 75 or over?")
+    assert elderly.claims and "aged 75 or older" in elderly.claims[0].text
+    assert elderly.claims[0].passage == "castor-elderly"
+    _grounded(world, elderly)
+
+
+def test_a_subgroup_without_a_row_gets_no_whole_trial_line(world) -> None:
+    plan = _plan(world, "IsaPd PFS in daratumumab-refractory pts in ICARIA-MM?")
+    assert plan.claims == []
+
+
+def test_cross_trial_comparison_is_a_cited_table_with_both_sides_and_the_caveat(world) -> None:
+    plan = _plan(world, "DPd vs IsaPd?")
+    assert plan.columns == ["", "DPd (APOLLO)", "IsaPd (ICARIA-MM)"]
+    pfs = next(row for row in plan.rows if row[0].text == "PFS")
+    assert pfs[1].passage == "apollo-efficacy" and pfs[2].passage == "icaria-efficacy"
+    assert "not randomised evidence" in plan.caveat
+    _grounded(world, plan)
+
+
+def test_head_to_head_comparison_needs_no_caveat(world) -> None:
+    plan = _plan(world, "BVd or DVd?")
+    assert plan.claims and all("DREAMM-7" in c.text for c in plan.claims)
+    assert plan.caveat == "" and plan.rows == []
+
+
+def test_a_side_without_a_trial_is_said_to_be_missing(world) -> None:
+    plan = _plan(world, "KRd vs DKd?")
+    assert any("KRd" in m for m in plan.missing)
+
+
+def test_selection_names_the_anti_cd38_triplets_without_the_refractory_drug(world) -> None:
+    plan = _plan(world, "Which anti-CD38 regimen for lenalidomide-refractory disease?")
+    named = " ".join(c.text for c in plan.claims)
+    for code in ("DVd", "DKd", "DPd", "IsaPd", "IsaKd"):
+        assert code in named
+    assert "DRd" not in named and "lenalidomide" in plan.caveat
+    _grounded(world, plan)
+
+
+def test_chinese_questions_get_chinese_lines(world) -> None:
+    plan = _plan(world, "POLLUX研究的总生存期是多少？")
+    assert plan.claims and plan.claims[0].text.startswith("POLLUX研究")
+    assert "中位总生存期" in plan.claims[0].text
+
+
+def test_non_results_questions_get_no_outcome_line(world) -> None:
+    assert _plan(world, "How many pts were randomised in CANDOR?").empty
+    assert _plan(world, "What dex dose did IKEMA use?").empty
+
+
+def test_guard_tells_a_drug_from_its_rivals(world) -> None:
+    _, _, guard = world
+    assert guard.mentions("Isa-Kd was given weekly", "IsaKd")
+    assert guard.mentions("isatuximab, carfilzomib and dexamethasone", "IsaKd")
+    assert guard.mentions("anti-CD38 antibodies as a class", "daratumumab")
+    assert "pomalidomide" in guard.rivals("lenalidomide") and "daratumumab" not in guard.rivals("lenalidomide")
+    assert guard.passage_about("candor-design", "CANDOR")
+    assert not guard.sentence_about("lenalidomide-renal-dosing", "Lenalidomide is cleared by the kidney.", "isatuximab")
