@@ -17,11 +17,10 @@ from cd38_guide.answer_plan import Plan, Planner
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
 from cd38_guide.entity_guard import ATTRIBUTE_CUES, ATTRIBUTE_LABELS, EntityGuard, attribute_of
-from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
 from cd38_guide.retrieve import Retrieval
-from cd38_guide.sentence_selection import Candidate, score_sentences, select_sentences
+from cd38_guide.sentence_selection import Candidate, score_sentences, select_sentences, text_tokens
 from cd38_guide.types import AnswerSentence, AnswerTable, Citation, DirectAnswer, Hit, Language, TableCell
 
 TOPIC_LABELS: dict[str, tuple[str, str]] = {
@@ -125,7 +124,7 @@ def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, sett
     coverage = 0.0
     for h in top:
         p = corpus.passages[h.passage_id]
-        tokens = set(tokenize(f"{p.title} {p.heading} {p.text}"))
+        tokens = text_tokens(f"{p.title} {p.heading} {p.text}")
         covered = sum(w for c, w in zip(q.concepts, weights, strict=True) if any(t in tokens for t in c))
         coverage = max(coverage, covered / total if total else 0.0)
     coverage = min(coverage, q.zh_coverage)  # untranslated Chinese content counts as uncovered

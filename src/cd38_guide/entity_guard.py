@@ -45,6 +45,7 @@ class EntityGuard:
         self.mentions = lru_cache(maxsize=65536)(self._mentions)  # type: ignore[method-assign]
         self.passage_mentions = lru_cache(maxsize=16384)(self._passage_mentions)  # type: ignore[method-assign]
         self.passage_about = lru_cache(maxsize=16384)(self._passage_about)  # type: ignore[method-assign]
+        self._all_drugs = lru_cache(maxsize=32768)(self._drugs_named)
 
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
@@ -96,9 +97,12 @@ class EntityGuard:
         return [d for d, c in self.vocab.drug_class.items() if c == cls and d != subject]
 
     def drugs_in(self, text: str, candidates: Iterable[str] | None = None) -> list[str]:
-        """Drugs of the vocabulary that ``text`` names."""
-        names = candidates if candidates is not None else self.vocab.drug_class
-        return [d for d in names if any(p.search(text) for p in self.vocab.drug_names(d))]
+        """Drugs of the vocabulary that ``text`` names (all of them, or those among ``candidates``)."""
+        named = self._all_drugs(text)
+        return list(named) if candidates is None else [d for d in candidates if d in named]
+
+    def _drugs_named(self, text: str) -> tuple[str, ...]:
+        return tuple(d for d in self.vocab.drug_class if any(p.search(text) for p in self.vocab.drug_names(d)))
 
 
 def attribute_of(analysis: QuestionAnalysis) -> str | None:

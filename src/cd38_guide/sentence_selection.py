@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
@@ -36,6 +37,12 @@ _RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", 
 # Sentences in which the corpus records that a point could not be verified: evidence of absence for that
 # point only; they are never quoted as an answer.
 GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32768)
+def text_tokens(text: str) -> frozenset[str]:
+    """The BM25 tokens of a corpus text; cached, since the same sentences are scored question after question."""
+    return frozenset(tokenize(text))
 
 
 def weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
@@ -93,7 +100,7 @@ def score_sentences(
             text = p.text[start:end]
             if GAP.search(text):
                 continue
-            tokens = frozenset(tokenize(text))
+            tokens = text_tokens(text)
             score = (
                 settings.sentence_similarity_weight * c
                 + settings.sentence_overlap_weight * weighted_overlap(terms, tokens, index.lexical.idf)
