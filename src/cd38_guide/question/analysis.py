@@ -47,37 +47,41 @@ _INSTRUCTION = re.compile(
     r"|\b(write|draft|make|give|issue|sign|fill)\b.{0,30}\b(prescription|script|order set|rx for)\b"
     r"|\bprescribe\b.{0,40}\b(for|to) (my|this|the|a) (patient|pt)\b"
     r"|\border\b.{0,20}\b(for my patient|for this patient)\b"
-    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成|开处方|开个处方|写处方|処方箋を",
+    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成|开处方|开个处方|写处方|开.{0,12}处方|処方箋を",
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
     r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|difference between|differ|head[- ]to[- ]head)\b"
-    r"|\bor\b|比较|相比|对比|还是|哪个更|与.{1,12}相比|比べ",
+    r"|\bor\b|比较|相比|对比|还是|哪个更|哪个好|区别|差异|与.{1,12}相比|比べ",
     re.IGNORECASE,
 )
 _SELECT = re.compile(
     r"\b(which|what)\b.{0,40}\b(regimens?|triplets?|options?|combinations?|treatments?|therapy|therapies|"
     r"anti-?cd38|to use|to give|should i|would you)\b"
-    r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*|suitable|candidates?)\b"
+    r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
+    r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
-    r"|选择|选用|哪种方案|哪个方案|推荐|方案有哪些|可选|選択",
+    r"|选择|选用|哪种方案|哪个方案|推荐(?!剂量)|方案有哪些|可选|适合|選択",
     re.IGNORECASE,
 )
 _RECHALLENGE = re.compile(
-    r"re-?challeng|re-?treat|retreatment|re-?use|re-?expos|again with|second time|washout|wash-out"
+    r"re-?challeng|(?<![a-z])re-?treat|retreatment|re-?use|re-?expos|again with|second time|washout|wash-out"
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
-    r"\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
+    r"\bhow did\b.{0,60}\bdo\b"
+    r"|\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
     r"survival|response|respond|median|rate|achieve|findings?|data|primary endpoint|readout)\b"
     r"|疗效|结果|获益|效果|生存|缓解|有效|成績|効果",
     re.IGNORECASE,
 )
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
 _PATIENT = re.compile(
-    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
-    r"|\bpatient (who|with|whose|that)\b|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
+    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
+    r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
+    r"|\bpatient (who|with|whose|that)\b"
+    r"|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
     r"|\d{2,3}\s*岁|患者.{0,20}(岁|难治|复发)|\d{2,3}\s*歳",
     re.IGNORECASE,
 )
@@ -160,8 +164,15 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str) -> list[tuple[
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
-    # A longer regimen that contains a shorter one's code (IsaPd vs Pd) keeps only the longer one.
-    regimens = [r for r in regimens if not any(r != o and r in o and o in text for o in regimens)]
+    # A longer regimen that contains a shorter one's code (IsaPd vs Pd) keeps only the longer one; so does a
+    # shorter code found only inside a longer one's alias (Rd in D-Rd or dara-len-dex).
+    spans = {r: [m.span() for p in vocab.regimen_patterns[r] for m in p.finditer(text)] for r in regimens}
+    regimens = [
+        r
+        for r in regimens
+        if not any(r != o and r in o and o in text for o in regimens)
+        and not all(any(o != r and a <= s and e <= b for o in regimens for a, b in spans[o]) for s, e in spans[r])
+    ]
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
     return Entities(
@@ -176,8 +187,8 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     )
 
 
-def _intent(text: str, e: Entities, describes_patient: bool) -> tuple[Intent, tuple[str, ...]]:
-    if _INSTRUCTION.search(text):
+def _intent(text: str, e: Entities, describes_patient: bool, original: str = "") -> tuple[Intent, tuple[str, ...]]:
+    if _INSTRUCTION.search(text) or _INSTRUCTION.search(original):
         return "instruction", ()
     sides = e.regimens if len(e.regimens) >= 2 else e.trials if len(e.trials) >= 2 else ()
     if not sides and len(e.named_drugs) >= 2 and not e.regimens:
@@ -196,7 +207,7 @@ def _intent(text: str, e: Entities, describes_patient: bool) -> tuple[Intent, tu
         return "definition", ()
     if _SELECT.search(text) and not e.trials and not e.endpoints:
         return "selection", ()
-    if "toxicity" in attrs and not e.endpoints:
+    if "toxicity" in attrs and not set(e.endpoints) - {"IRR"}:
         return "toxicity", ()
     if "dose" in attrs:
         return "dose", ()
@@ -217,7 +228,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = ()) -> QuestionAnal
     normalized = normalize(text, vocab)
     entities = extract_entities(normalized, vocab)
     describes_patient = bool(_PATIENT.search(normalized))
-    intent, sides = _intent(normalized, entities, describes_patient)
+    intent, sides = _intent(normalized, entities, describes_patient, text)
     return QuestionAnalysis(
         text=text,
         normalized=normalized,
