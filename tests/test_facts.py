@@ -36,7 +36,7 @@ def test_a_value_its_passage_does_not_hold_is_refused(corpus, tmp_path: Path) ->
     (tmp_path / "facts" / "bad.yaml").write_text(
         "- passage: pollux-final-os\n  kind: outcome\n  source: POLLUX\n  endpoint: OS\n  values: ['99.9', '51.8']\n"
     )
-    with pytest.raises(CorpusError, match="99.9"):
+    with pytest.raises(CorpusError, match=r"99\.9"):
         load_facts([tmp_path], corpus.passages)
 
 
@@ -45,7 +45,7 @@ def test_unknown_passage_and_malformed_rows_are_refused(corpus, tmp_path: Path) 
     assert verify_facts([row], corpus.passages) == ["no-such-passage: no such passage"]
     (tmp_path / "facts").mkdir()
     (tmp_path / "facts" / "bad.yaml").write_text("- passage: pollux-final-os\n  kind: guess\n  source: POLLUX\n")
-    with pytest.raises(CorpusError, match="bad.yaml.*row 1.*kind"):
+    with pytest.raises(CorpusError, match=r"bad\.yaml.*row 1.*kind"):
         read_facts(tmp_path / "facts")
     (tmp_path / "facts" / "bad.yaml").write_text("passage: not a list\n")
     with pytest.raises(CorpusError, match="a YAML list"):

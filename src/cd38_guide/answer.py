@@ -9,6 +9,7 @@ or the corpus lacks the point, the answer is a decline that says precisely what 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -57,6 +58,7 @@ ASPECT_WINDOW = 8
 # Intents whose named drugs are the patient's history, not the subject of the question.
 _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
 
+
 @dataclass(frozen=True)
 class Confidence:
     """Evidence-strength signals behind the answer-or-abstain decision."""
@@ -66,7 +68,6 @@ class Confidence:
     coverage: float
     unknown_terms: tuple[str, ...]
     value: float
-
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Composition:
     table: AnswerTable | None = None
     missing: str | None = None
     hits: list[Hit] = field(default_factory=list)
+
 
 def covered_topics(corpus: Corpus, language: Language) -> list[str]:
     """Human labels of the topics the corpus has passages on, in the question's language."""
@@ -168,7 +170,6 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
     )
 
 
-
 # Intents whose named things are the subject of the answer (elsewhere they are context: "6 cycles into DRd ...").
 _SUBJECT_INTENTS = frozenset({"outcome", "comparison", "dose", "dose_adjustment", "selection", "toxicity"})
 
@@ -221,6 +222,7 @@ def _answer_passages(
         return set(keep)
     attribute = attribute_of(analysis)
     for subject in guard.subjects(analysis):
+
         def useful(c: Candidate, subject: str = subject) -> bool:
             ok = guard.sentence_about(c.pid, c.text, subject)
             return ok and (attribute is None or bool(ATTRIBUTE_CUES[attribute].search(c.text)))
@@ -248,7 +250,9 @@ def _subject_gaps(
     """
     strong = candidates[:ASPECT_WINDOW]
     aspect_gaps = [
-        a for a in analysis.entities.aspects if not any(p.search(c.text) for c in strong for p in guard.vocab.aspects[a])
+        a
+        for a in analysis.entities.aspects
+        if not any(p.search(c.text) for c in strong for p in guard.vocab.aspects[a])
     ]
     if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
         return aspect_gaps
@@ -329,8 +333,13 @@ def _missing_text(analysis: QuestionAnalysis, gaps: list[str], lang: Language) -
 
 
 def _decline(
-    corpus: Corpus, conf: Confidence, lang: Language, missing: str | None = None, alternatives: list[Candidate] = (),
-    hits: list[Hit] = (), guard: EntityGuard | None = None,
+    corpus: Corpus,
+    conf: Confidence,
+    lang: Language,
+    missing: str | None = None,
+    alternatives: Sequence[Candidate] = (),
+    hits: Sequence[Hit] = (),
+    guard: EntityGuard | None = None,
 ) -> Composition:
     """An honest decline: what is missing, what the corpus does hold nearby (cited), the topics it covers."""
     topics = covered_topics(corpus, lang)
@@ -350,12 +359,14 @@ def _decline(
                 if d not in {x for x, _ in by_drug}:
                     by_drug.append((d, c))
         numbers: dict[str, int] = {}
-        for d, c in by_drug[:3]:
+        for _, c in by_drug[:3]:
             numbers.setdefault(c.pid, len(numbers) + 1)
         if numbers:
             refs = [f"{d} [{numbers[c.pid]}]" for d, c in by_drug[:3]]
-            text += (" 语料库中有关于以下药物的相应说明：" + "、".join(refs) + "。") if lang == "zh" else (
-                " It has such statements for " + ", ".join(refs) + "."
+            text += (
+                (" 语料库中有关于以下药物的相应说明：" + "、".join(refs) + "。")
+                if lang == "zh"
+                else (" It has such statements for " + ", ".join(refs) + ".")
             )
             chosen = list(dict.fromkeys(c for _, c in by_drug[:3]))
             spans: dict[str, list[list[int]]] = {}
@@ -365,8 +376,10 @@ def _decline(
             citations = [_citation(n, hits_by_pid[pid], corpus, spans[pid]) for pid, n in numbers.items()]
             text += "\n\n" + " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     if not missing or not citations:
-        text += ("本语料库涵盖：" if lang == "zh" else " It covers: ") + ("；" if lang == "zh" else "; ").join(topics) + (
-            "。" if lang == "zh" else "."
+        text += (
+            ("本语料库涵盖：" if lang == "zh" else " It covers: ")
+            + ("；" if lang == "zh" else "; ").join(topics)
+            + ("。" if lang == "zh" else ".")
         )
     return Composition(True, sentences, citations, [], text, conf, topics, missing=missing)
 
@@ -449,7 +462,9 @@ def compose(
         spans[pid] = [list(x) for x in spans[pid]]
     del rows_by_passage
     citations = [
-        _citation(numbers[pid], hits_by_pid.get(pid) or Hit(passage_id=pid, score=0.0, rank=len(hits) + 1), corpus, spans[pid])
+        _citation(
+            numbers[pid], hits_by_pid.get(pid) or Hit(passage_id=pid, score=0.0, rank=len(hits) + 1), corpus, spans[pid]
+        )
         for pid in order
     ]
     sentences = [
@@ -462,7 +477,7 @@ def compose(
     notes: list[str] = []
     if lang == "zh" and any(c.language == "en" for c in citations):
         notes.append(ENGLISH_EVIDENCE_NOTE)
-    missing = "; ".join(plan.missing) or None
+    missing_sides = "; ".join(plan.missing) or None
     blocks = [*notes]
     if direct is not None:
         blocks.append(direct.text)
@@ -470,7 +485,17 @@ def compose(
         blocks.append(_table_markdown(table))
     blocks.append(" ".join(f"{s.label or ''}{s.text} [{s.citations[0]}]" for s in sentences))
     return Composition(
-        False, sentences, citations, notes, "\n\n".join(b for b in blocks if b), conf, [], direct, table, missing, hits
+        False,
+        sentences,
+        citations,
+        notes,
+        "\n\n".join(b for b in blocks if b),
+        conf,
+        [],
+        direct,
+        table,
+        missing_sides,
+        hits,
     )
 
 
@@ -509,7 +534,11 @@ def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, analysis: Qu
     """'(POLLUX) ' before a quote that names no drug, regimen or trial, so it reads right out of its passage."""
     if guard is None:
         return ""
-    if guard.drugs_in(c.text) or "CD38" in c.text or any(p.search(c.text) for ps in guard.vocab.trial_patterns.values() for p in ps):
+    if (
+        guard.drugs_in(c.text)
+        or "CD38" in c.text
+        or any(p.search(c.text) for ps in guard.vocab.trial_patterns.values() for p in ps)
+    ):
         return ""
     if any(p.search(c.text) for ps in guard.vocab.regimen_patterns.values() for p in ps):
         return ""

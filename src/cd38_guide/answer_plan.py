@@ -117,7 +117,7 @@ class Planner:
             )
             early = bool(_EARLY.search(question))
 
-            def recency(r: FactRow) -> tuple[bool, bool, bool, int]:
+            def recency(r: FactRow, early: bool = early) -> tuple[bool, bool, bool, int]:
                 timing = any(w in r.passage for w in ("primary", "interim")) if early else "final" in r.passage
                 return (timing, "final" in r.passage and not early, r.hr is not None, self._order[r])
 
@@ -239,13 +239,15 @@ class Planner:
                     plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
         if plan.claims:
             return plan
-        sides = [(s, next((t for t in self._trials_for(s) if any(r.source == t for r in self.facts)), None)) for s in (a, b)]
+        sides = [
+            (s, next((t for t in self._trials_for(s) if any(r.source == t for r in self.facts)), None)) for s in (a, b)
+        ]
         plan.columns = ["", *(f"{s} ({t})" if t else s for s, t in sides)]
         none = "语料库中没有" if lang == "zh" else "not in the corpus"
         comparator_row = [Claim("对照组" if lang == "zh" else "comparator", None)]
-        for _, t in sides:
-            trial = self.vocab.trials.get(t) if t else None
-            comparator_row.append(Claim(trial.comparator or "" if trial else none, None))
+        for _, name in sides:
+            tr = self.vocab.trials.get(name) if name else None
+            comparator_row.append(Claim((tr.comparator or "") if tr else none, None))
         plan.rows.append(comparator_row)
         for ep in endpoints:
             cells = [Claim(self._label("endpoint", ep, lang), None)]
@@ -294,7 +296,11 @@ class Planner:
                     continue
                 doc = self.vocab.trials[trial].document
                 hit = next(
-                    (p for p in self.passages.values() if p.document_id == doc and p.language == "en" and text.search(p.text)),
+                    (
+                        p
+                        for p in self.passages.values()
+                        if p.document_id == doc and p.language == "en" and text.search(p.text)
+                    ),
                     None,
                 )
                 if hit is not None:

@@ -13,15 +13,15 @@ from functools import cached_property
 from cd38_guide import audit
 from cd38_guide.answer import compose
 from cd38_guide.answer_plan import Planner
-from cd38_guide.entity_guard import EntityGuard
-from cd38_guide.facts import load_facts
-from cd38_guide.question.analysis import analyse, focused_queries
-from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.config import Settings
 from cd38_guide.corpus import Corpus, load_corpus
+from cd38_guide.entity_guard import EntityGuard
 from cd38_guide.errors import InputError
+from cd38_guide.facts import load_facts
 from cd38_guide.index.embedder import Embedder, MiniLMEmbedder
 from cd38_guide.index.store import LoadedIndex, ensure_index
+from cd38_guide.question.analysis import analyse, focused_queries
+from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.retrieve import Retrieval, Retriever, resolve_followup
 from cd38_guide.types import Answer
 

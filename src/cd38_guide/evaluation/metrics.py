@@ -125,8 +125,13 @@ def grounded_sentences(
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 
 
-def grounded_template(text: str, citations: Sequence[int], cited_passage: Mapping[int, str],
-                      passage_text: Mapping[str, str], names: Sequence[str] = ()) -> bool:
+def grounded_template(
+    text: str,
+    citations: Sequence[int],
+    cited_passage: Mapping[int, str],
+    passage_text: Mapping[str, str],
+    names: Sequence[str] = (),
+) -> bool:
     """Is a templated line (a direct answer or a table cell) grounded?
 
     Every number in it must occur in the text of a passage it cites, and so must every name in ``names``

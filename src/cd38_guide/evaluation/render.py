@@ -158,7 +158,12 @@ def render_markdown(report: dict[str, Any], bench: dict[str, Any] | None = None)
     lines += table(["target", "goal", "measured", "result"], trows)
     lines += ["", "## Latency per stage (ms, warm, over the gold questions)", ""]
     lines += table(["stage", "p50", "p95"], [[s, v["p50"], v["p95"]] for s, v in report["latency_ms"].items()])
-    for title, key in (("language", "by_language"), ("topic", "by_topic"), ("kind", "by_kind"), ("intent", "by_intent")):
+    for title, key in (
+        ("language", "by_language"),
+        ("topic", "by_topic"),
+        ("kind", "by_kind"),
+        ("intent", "by_intent"),
+    ):
         if report.get(key):
             lines += ["", f"## By {title}", ""]
             lines += table(GROUP_HEADER, _group_rows(report[key]))

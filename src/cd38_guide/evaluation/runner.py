@@ -148,7 +148,9 @@ def summarize(results: Sequence[QuestionResult], retrievers: Sequence[str]) -> d
             M.share(
                 M.key_facts_matched(r.answer.direct_answer.text, r.q.key_facts)
                 for r in results
-                if r.answer.direct_answer is not None and not r.answer.abstained and r.q.key_facts
+                if r.answer.direct_answer is not None
+                and not r.answer.abstained
+                and r.q.key_facts
                 and not r.q.must_abstain
             )
         ),
