@@ -55,6 +55,7 @@ def bench(workers: int, port: int, clients: int, duration: float) -> dict[str, A
         pids = _wait_ready(url, proc, workers, timeout=600)
         ready_s = round(time.monotonic() - t0, 1)
         idle = rss_by_process(proc.pid)
+        load_before = [round(x, 2) for x in os.getloadavg()]
         summary = run(url, clients, duration, QUESTIONS, proc.pid, 2.0, rest=True)
         summary.pop("error_samples", None)
         summary["rss_mb"].pop("samples", None)
@@ -62,6 +63,8 @@ def bench(workers: int, port: int, clients: int, duration: float) -> dict[str, A
         return {
             "workers": workers,
             "ready_s": ready_s,
+            "loadavg_1_5_15_before": load_before,  # other work on the machine skews the comparison
+            "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
             "worker_pids": sorted(pids),
             "rss_idle_mb_by_process": idle,
             "rss_loaded_mb_by_worker": workers_rss,

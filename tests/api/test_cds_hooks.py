@@ -23,7 +23,7 @@ def _case(name: str) -> tuple[str, dict, dict]:
 def _assert_card_contract(card: dict) -> None:
     """The fields CDS Hooks 2.0 requires of a card, with their constraints."""
     assert str(uuid.UUID(card["uuid"])) == card["uuid"]
-    assert isinstance(card["summary"], str) and 0 < len(card["summary"]) <= 140
+    assert isinstance(card["summary"], str) and 0 < len(card["summary"]) < 140
     assert card["indicator"] in INDICATORS
     assert card["source"]["label"].startswith("cd38-guide ") and "ruleset" in card["source"]["label"]
     for link in card.get("links", []):

@@ -1,6 +1,6 @@
 """Writes the example CDS Hooks calls (FHIR R4 prefetch) and their JSON profiles in data/.
 
-    python tests/cds/make_bundles.py
+python tests/cds/make_bundles.py
 """
 
 import json

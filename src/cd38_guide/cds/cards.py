@@ -1,4 +1,4 @@
-"""Rules report -> CDS Hooks cards: a summary of at most 140 characters, an indicator from the verdicts and
+"""Rules report -> CDS Hooks cards: a summary under 140 characters, an indicator from the verdicts and
 flags, and markdown detail that names every verdict's evidence passages with links to them."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from cd38_guide.cds.models import INDICATOR_RANK, Card, Indicator, Link, Source
 from cd38_guide.cds.record import RecordReading
 from cd38_guide.rules.models import Report
 
-SUMMARY_MAX = 140
+SUMMARY_MAX = 139
+"""CDS Hooks 2.0: a one-sentence summary of fewer than 140 characters."""
 CD38_TEXT = {
     "candidate": "candidate",
     "rechallenge_feasible": "rechallenge feasible",

@@ -1,7 +1,7 @@
 """CDS Hooks 2.0 request and response objects (the fields this service reads and writes).
 
 https://cds-hooks.hl7.org/2.0/ : discovery (``services``: hook, id, description, prefetch), the hook request
-(hook, hookInstance, context, prefetch) and cards (uuid, summary <= 140 characters, indicator, source.label).
+(hook, hookInstance, context, prefetch) and cards (uuid, summary < 140 characters, indicator, source.label).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Card(_Cds):
     """One CDS Hooks card."""
 
     uuid: str
-    summary: str = Field(max_length=140)
+    summary: str = Field(max_length=139, description="Fewer than 140 characters (CDS Hooks 2.0).")
     detail: str | None = None
     indicator: Indicator
     source: Source
