@@ -120,3 +120,14 @@ def test_bad_calls_are_problems(client: httpx.Client) -> None:
     assert resp.status_code == 422 and resp.json()["detail"].startswith("prefetch.patient: invalid FHIR R4 Patient")
     assert client.post("/cds-services/nope", json=request).status_code == 404
     assert client.post(f"/cds-services/{service}", json={"hook": "patient-view"}).status_code == 422
+
+
+def test_hook_calls_are_audited_like_check(
+    client: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("CD38_GUIDE_AUDIT", str(log))
+    service, request, _ = _case("hbv-positive")
+    assert client.post(f"/cds-services/{service}", json=request).status_code == 200
+    (record,) = [json.loads(line) for line in log.read_text().splitlines()]
+    assert record["event"] == "check" and record["passages"] and "profile" not in record

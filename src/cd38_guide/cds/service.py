@@ -128,8 +128,6 @@ def handle(service_id: str, request: HookRequest, today: datetime.date, passage_
         InputError: the hook does not match the service, or the context or prefetch is not valid FHIR R4.
         PreconditionError: required prefetch is missing.
     """
-    from cd38_guide.rules import check_patient
-
     service = next(s for s in SERVICES if s.id == service_id)  # StopIteration -> caller's 404
     if request.hook != service.hook:
         raise InputError(f"hook {request.hook!r} sent to the {service.hook} service {service.id}")
@@ -142,10 +140,23 @@ def handle(service_id: str, request: HookRequest, today: datetime.date, passage_
         if not selected or not agents:
             return CdsResponse(cards=[])  # not an anti-CD38 order: nothing to say
         reading = _reading(request, today, table)
-        report = check_patient(reading.profile)
+        report = _check(reading)
         return CdsResponse(cards=order_select_cards(report, reading, passage_url, regimens_of(every), agents[0]))
     reading = _reading(request, today, table)
     if not reading.myeloma:
         return CdsResponse(cards=[])  # no myeloma in the record: the service stays quiet
-    report = check_patient(reading.profile)
+    report = _check(reading)
     return CdsResponse(cards=patient_view_cards(report, reading, passage_url))
+
+
+def _check(reading: RecordReading) -> Any:
+    """The rules report, audited like ``check`` (only when CD38_GUIDE_AUDIT is set)."""
+    import time
+
+    from cd38_guide import audit
+    from cd38_guide.rules import check_patient
+
+    t0 = time.perf_counter()
+    report = check_patient(reading.profile)
+    audit.record_check(reading.profile, report, (time.perf_counter() - t0) * 1000)
+    return report
