@@ -1,7 +1,8 @@
 """FHIR R4 record -> the patient profile ``check`` takes: the one module that knows both shapes.
 
 Reads Patient (age), Observation (CrCl / eGFR, neutrophils, platelets, IgG, LVEF, HBV serology, ECOG by LOINC),
-MedicationStatement / MedicationRequest (anti-CD38 antibodies and partner drugs by RxNorm or name, dates, and a
+MedicationStatement / MedicationRequest (anti-CD38 antibodies and partner drugs by a listed code, else by generic or
+brand name: no RxNorm code could be checked against a published source, so the table lists none yet; dates; and a
 status reason that states refractoriness) and Condition (multiple myeloma). Only codes in ``codes.yaml`` count.
 What the record does not state is unknown, and filled exactly as the free-text reader fills it
 (``rules.extract``): every default is said in ``assumptions``.
