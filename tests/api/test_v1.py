@@ -161,3 +161,11 @@ def test_api_refuses_a_public_host_without_login(monkeypatch: pytest.MonkeyPatch
     assert main(["api", "--host", "0.0.0.0", "--port", "7899"]) == 2
     assert "refusing to serve on 0.0.0.0 without login" in capsys.readouterr().err
     assert main(["api", "--workers", "0"]) == 2
+
+
+def test_passage_is_a_page_for_a_browser(client: httpx.Client, api_fake_service) -> None:
+    passage = next(iter(api_fake_service.assistant.corpus.passages.values()))
+    resp = client.get(f"/v1/passages/{passage.id}", headers={"accept": "text/html,application/xhtml+xml"})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+    assert "<h1>" in resp.text and passage.id in resp.text and "<script" not in resp.text
+    assert client.get(f"/v1/passages/{passage.id}", headers={"accept": "*/*"}).json()["id"] == passage.id

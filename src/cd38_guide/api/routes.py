@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from cd38_guide.api.models import AskRequest, EducateRequest, Health
 from cd38_guide.api.problems import from_input_error, problem_response, problem_responses
@@ -23,6 +23,20 @@ def _strip_origin(err: InputError) -> InputError:
     """The profile came in the body, not from a file: drop the 'input: ' origin, as the web app's /check does."""
     lines = [line.removeprefix(_INPUT) for line in err.lines]
     return InputError(str(err).removeprefix(_INPUT), problems=lines if err.problems else None)
+
+
+def passage_page(p: Passage) -> str:
+    """A small standalone HTML page for one passage: title, heading, text and its source."""
+    from html import escape
+
+    link = p.provenance.link
+    source = escape(p.provenance.citation) + (f' <a href="{escape(link)}">{escape(link)}</a>' if link else "")
+    return (
+        f'<!doctype html><html lang="{p.language}"><head><meta charset="utf-8"><title>{escape(p.id)}</title></head>'
+        f"<body><h1>{escape(p.title)}</h1><h2>{escape(p.heading)}</h2>"
+        f'<p style="white-space:pre-wrap">{escape(p.text)}</p><p><small>{escape(p.id)} · {source}</small></p>'
+        "</body></html>"
+    )
 
 
 def build_router(service: ApiService) -> APIRouter:
@@ -98,15 +112,23 @@ def build_router(service: ApiService) -> APIRouter:
     @router.get(
         "/passages/{passage_id}",
         response_model=Passage,
-        responses=problem_responses(404),
+        responses={
+            200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+            **problem_responses(404),
+        },
         summary="One corpus passage: the text every citation and every rule's evidence points to.",
+        description="JSON by default; a browser (Accept: text/html, e.g. a clinician following a CDS card's "
+        "evidence link) gets a readable page.",
     )
-    def passage(passage_id: str) -> Any:
+    def passage(passage_id: str, request: Request) -> Any:
         found = service.assistant.corpus.passages.get(passage_id)
         if found is None:
             return problem_response(
                 404, f"no passage with id {passage_id!r}; use an id from an answer's citations or a report's evidence"
             )
+        accept = request.headers.get("accept", "")
+        if "text/html" in accept and "application/json" not in accept:
+            return HTMLResponse(passage_page(found))
         return found
 
     @router.get("/health", response_model=Health, summary="Index, corpus and ruleset versions of this worker.")
