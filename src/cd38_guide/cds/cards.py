@@ -67,7 +67,7 @@ def detail_markdown(report: Report, reading: RecordReading, url: PassageUrl, reg
     ]
     order = [r for r in report.regimens if r.code in regimens] + [r for r in report.regimens if r.code not in regimens]
     for r in order:
-        why = "; ".join(r.reasons) or "no rule against it"
+        why = " ".join(r.reasons) or "no rule against it"
         lines.append(f"| {r.code} | {r.verdict} | {_cell(why)} | {_evidence(r.evidence, url)} |")
     f = report.frailty
     lines += ["", f"**Frailty:** {f.category}" + (f" ({f.method}, score {f.score})" if f.method else "")]
