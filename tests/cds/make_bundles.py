@@ -158,7 +158,6 @@ cases[pid] = (
     ),
     {
         "age": 68,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "refractory", "bortezomib": "exposed"},
         "ecog": 1,
         "crcl_ml_min": 78.0,
@@ -190,7 +189,6 @@ cases[pid] = (
     ),
     {
         "age": 72,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "refractory", "bortezomib": "exposed"},
         "anti_cd38": {"status": "refractory", "agent": "daratumumab", "months_since_last_dose": 3.5},
         "anc": 1.9,
@@ -212,7 +210,6 @@ cases[pid] = (
     ),
     {
         "age": 76,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "exposed", "bortezomib": "exposed"},
         "crcl_ml_min": 25.0,
         "anc": 2.0,
@@ -236,7 +233,6 @@ cases[pid] = (
     ),
     {
         "age": 64,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "exposed", "bortezomib": "exposed"},
         "crcl_ml_min": 90.0,
         "anc": 0.8,
@@ -262,7 +258,6 @@ cases[pid] = (
     ),
     {
         "age": 67,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "exposed"},
         "hbv": "hbsag_positive",
         "anc": 2.2,
@@ -294,7 +289,6 @@ cases[pid] = (
     ),
     {
         "age": 85,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "exposed", "bortezomib": "exposed"},
         "ecog": 2,
         "crcl_ml_min": 55.0,
@@ -307,7 +301,7 @@ cases[pid] = (
 pid = "missing-data"
 cases[pid] = (
     request(pid, "patient-view", {"patient": patient(pid, "1956-10-10")}, conds=[myeloma(pid)]),
-    {"age": 70, "prior_lines": 1},
+    {"age": 70},
 )
 pid = "isa-unstated"
 cases[pid] = (
@@ -324,7 +318,6 @@ cases[pid] = (
     ),
     {
         "age": 65,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "refractory", "pomalidomide": "exposed"},
         "anti_cd38": {"status": "refractory", "agent": "isatuximab", "months_since_last_dose": 13.9},
         "anc": 1.7,
@@ -385,7 +378,6 @@ cases[pid] = (
     ),
     {
         "age": 69,
-        "prior_lines": 1,
         "exposure": {"lenalidomide": "refractory", "bortezomib": "exposed"},
         "crcl_ml_min": 65.0,
         "anc": 1.5,

@@ -9,7 +9,7 @@ from cd38_guide.rules import check_patient, validate_profile
 
 
 def _reading(data: dict) -> RecordReading:
-    return RecordReading(profile=validate_profile(data), myeloma=True, facts=("age 70",), assumptions=("x",))
+    return RecordReading(profile=validate_profile(data), myeloma=True, facts=("age 70",), assumptions=(), unknown=())
 
 
 def _url(pid: str) -> str:

@@ -31,19 +31,20 @@ def test_bundle_reads_as_its_json_profile(name: str) -> None:
     assert reading.myeloma
 
 
-def test_missing_data_is_unknown_and_said() -> None:
+def test_missing_data_stays_unknown_and_is_listed() -> None:
     reading = read_record(_prefetch("missing-data"), TODAY)
-    said = " ".join(reading.assumptions)
-    assert reading.profile.anc is None and reading.profile.crcl_ml_min is None and reading.profile.hbv == "unknown"
-    assert "assumed never given: lenalidomide, pomalidomide, bortezomib, carfilzomib" in said
-    assert "assumed anti-CD38 naive" in said and "left unknown: CrCl, LVEF, ANC" in said
-    assert "prior_lines assumed 1" in said
+    p = reading.profile
+    assert p.age == 70 and p.prior_lines is None and p.anc is None and p.crcl_ml_min is None and p.hbv == "unknown"
+    assert p.exposure.lenalidomide == "unknown" and p.anti_cd38.status == "unknown"
+    for field in ("prior_lines", "anc", "crcl_ml_min", "exposure.lenalidomide", "anti_cd38.status"):
+        assert field in reading.unknown
+    assert reading.assumptions == ()
 
 
 def test_unstated_anti_cd38_outcome_is_read_strictly_and_said() -> None:
     reading = read_record(_prefetch("isa-unstated"), TODAY)
     assert reading.profile.anti_cd38.status == "refractory"
-    assert any("status assumed refractory" in a for a in reading.assumptions)
+    assert any("refractoriness not stated: read as refractory" in a for a in reading.assumptions)
 
 
 def test_egfr_stands_in_for_crcl_and_says_so() -> None:
@@ -88,7 +89,7 @@ def test_entered_in_error_and_not_taken_do_not_count() -> None:
     prefetch = _prefetch("len-refractory")
     for e in prefetch["medications"]["entry"]:
         e["resource"]["status"] = "entered-in-error"
-    assert read_record(prefetch, TODAY).profile.exposure.lenalidomide == "naive"
+    assert read_record(prefetch, TODAY).profile.exposure.lenalidomide == "unknown"
 
 
 def test_drug_names_match_whole_words_only() -> None:
@@ -102,7 +103,7 @@ def test_drug_names_match_whole_words_only() -> None:
                           "medicationCodeableConcept": {"text": "antidaratumumabx serum"}}},
         ],
     }  # fmt: skip
-    assert read_record(prefetch, TODAY).profile.anti_cd38.status == "naive"
+    assert read_record(prefetch, TODAY).profile.anti_cd38.status == "unknown"
 
 
 def test_invalid_fhir_is_an_input_error() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from cd38_guide.cds.models import INDICATOR_RANK, Card, Indicator, Link, Source
 from cd38_guide.cds.record import RecordReading
+from cd38_guide.rules.messages import field_label
 from cd38_guide.rules.models import Report
 
 SUMMARY_MAX = 139
@@ -68,6 +69,8 @@ def detail_markdown(report: Report, reading: RecordReading, url: PassageUrl, reg
     order = [r for r in report.regimens if r.code in regimens] + [r for r in report.regimens if r.code not in regimens]
     for r in order:
         why = " ".join(r.reasons) or "no rule against it"
+        if r.depends_on:  # the verdict could change once these are known
+            why += " Could change with: " + ", ".join(field_label(f, "en") for f in r.depends_on) + "."
         lines.append(f"| {r.code} | {r.verdict} | {_cell(why)} | {_evidence(r.evidence, url)} |")
     f = report.frailty
     lines += ["", f"**Frailty:** {f.category}" + (f" ({f.method}, score {f.score})" if f.method else "")]
@@ -76,8 +79,10 @@ def detail_markdown(report: Report, reading: RecordReading, url: PassageUrl, reg
     if report.flags:
         lines += ["", "**Flags**"]
         lines += [f"- {x.severity}: {x.message} Evidence: {_evidence(x.evidence, url)}" for x in report.flags]
-    lines += ["", f"**Read from the record:** {'; '.join(reading.facts) or 'nothing beyond the defaults'}."]
-    lines += [f"- Assumed: {note}" for note in reading.assumptions]
+    lines += ["", f"**Read from the record:** {'; '.join(reading.facts) or 'no coded data the rules use'}."]
+    lines += [f"- {note}" for note in reading.assumptions]
+    if reading.unknown:
+        lines += [f"- Not in the record (unknown): {', '.join(field_label(f, 'en') for f in reading.unknown)}."]
     lines += ["", FOOTER]
     return "\n".join(lines)
 
@@ -98,6 +103,7 @@ def _extension(report: Report, reading: RecordReading, ordered: Sequence[str]) -
             "report": report.model_dump(mode="json"),
             "profile": reading.profile.model_dump(mode="json"),
             "assumptions": list(reading.assumptions),
+            "unknown": list(reading.unknown),
             "ordered_regimens": list(ordered),
         }
     }

@@ -4,8 +4,9 @@ Reads Patient (age), Observation (CrCl / eGFR, neutrophils, platelets, IgG, LVEF
 MedicationStatement / MedicationRequest (anti-CD38 antibodies and partner drugs by a listed code, else by generic or
 brand name: no RxNorm code could be checked against a published source, so the table lists none yet; dates; and a
 status reason that states refractoriness) and Condition (multiple myeloma). Only codes in ``codes.yaml`` count.
-What the record does not state is unknown, and filled exactly as the free-text reader fills it
-(``rules.extract``): every default is said in ``assumptions``.
+What the record does not state stays unknown, exactly as in the free-text reader (``question.patient``): the one
+reading it makes (an anti-CD38 antibody given without a word on refractoriness is read as refractory) is said in
+``assumptions``, and ``unknown`` lists every field the rules read that the record leaves unknown.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pydantic import Field, ValidationError
 
 from cd38_guide.cds.codes import CodeTable, load_codes
 from cd38_guide.errors import InputError
-from cd38_guide.rules.extract import DEFAULT_AGE, DEFAULT_PRIOR_LINES, PARTNERS
+from cd38_guide.rules.engine import unknown_fields
 from cd38_guide.rules.io import validate_profile
 from cd38_guide.rules.models import PatientProfile
 from cd38_guide.types import Frozen
@@ -28,6 +29,7 @@ from cd38_guide.types import Frozen
 log = logging.getLogger(__name__)
 
 ANTI_CD38 = ("daratumumab", "isatuximab")
+PARTNERS = ("lenalidomide", "pomalidomide", "bortezomib", "carfilzomib")
 DAYS_PER_MONTH = 365.25 / 12
 _REFRACTORY_TEXT = re.compile(r"refractor|progress", re.IGNORECASE)
 _RESULT_TEXT = {"positive": "positive", "reactive": "positive", "detected": "positive", "negative": "negative",
@@ -43,7 +45,8 @@ class RecordReading(Frozen):
     profile: PatientProfile
     myeloma: bool = Field(description="A multiple myeloma Condition is in the record.")
     facts: tuple[str, ...] = Field(description="What was read from the record, in plain words.")
-    assumptions: tuple[str, ...] = Field(description="What the record does not state and how it was filled.")
+    assumptions: tuple[str, ...] = Field(description="Readings and conversions made (eGFR as CrCl, refractory).")
+    unknown: tuple[str, ...] = Field(description="Profile fields the rules read that the record leaves unknown.")
 
 
 def parse_resource(data: object, where: str) -> Any:
@@ -285,10 +288,11 @@ def read_record(prefetch: dict[str, Any], today: datetime.date, table: CodeTable
             facts.append(f"last {last_cd38[1]} dose {last_cd38[0].isoformat()} ({months:g} months before {today})")
         if cd38_refractory:
             facts.append(f"{agent or 'anti-CD38'} refractory (stated)")
-        else:
+        else:  # the free-text reader's one assumption, in its words
             notes.append(
-                f"{(agent or 'anti-CD38').capitalize()} status assumed refractory (the record does not state "
-                "progression): the stricter reading, so the 6-month washout before rechallenge is checked."
+                f"{(agent or 'the anti-CD38 antibody').capitalize()} given, refractoriness not stated: read as "
+                "refractory (the stricter reading), so the washout before a rechallenge is checked. If the disease "
+                "did not progress on it or within 60 days of the last dose, it is only exposed."
             )
         data["anti_cd38"] = anti
 
@@ -298,37 +302,11 @@ def read_record(prefetch: dict[str, Any], today: datetime.date, table: CodeTable
         for cond in by_type.get("Condition", [])
         for system, code, _ in _codings(cond.code)
     )
-    notes.extend(_defaults(data))
-    data.setdefault("age", DEFAULT_AGE)
-    data.setdefault("prior_lines", DEFAULT_PRIOR_LINES)
     profile = validate_profile(data, "FHIR record")
-    return RecordReading(profile=profile, myeloma=myeloma, facts=tuple(facts), assumptions=tuple(notes))
-
-
-def _defaults(data: dict[str, Any]) -> list[str]:
-    """The defaults the free-text reader would say for the same gaps, worded for a record."""
-    notes = []
-    if "age" not in data:
-        notes.append(f"Age assumed {DEFAULT_AGE} (no birth date in the record): the age-based rules are not applied.")
-    notes.append(f"prior_lines assumed {DEFAULT_PRIOR_LINES} (FHIR has no coded line count); IsaPd needs at least 2.")
-    unstated = [d for d in PARTNERS if d not in data.get("exposure", {})]
-    if unstated:
-        notes.append(f"Not in the record, so assumed never given: {', '.join(unstated)}.")
-    if "anti_cd38" not in data:
-        notes.append("No anti-CD38 antibody in the record: assumed anti-CD38 naive.")
-    notes.append(
-        "Not coded in the record, so assumed absent: uncontrolled hypertension, peripheral neuropathy, "
-        "recurrent infections."
+    return RecordReading(
+        profile=profile,
+        myeloma=myeloma,
+        facts=tuple(facts),
+        assumptions=tuple(notes),
+        unknown=unknown_fields(profile),
     )
-    unknown = [
-        label
-        for key, label in (
-            ("crcl_ml_min", "CrCl"), ("lvef_percent", "LVEF"), ("anc", "ANC"), ("platelets", "platelets"),
-            ("igg_mg_dl", "IgG"), ("hbv", "hepatitis B status"), ("ecog", "ECOG"),
-            ("heart_failure_nyha", "heart failure (NYHA)"),
-        )
-        if key not in data
-    ]  # fmt: skip
-    unknown.append("cytogenetics")
-    notes.append(f"Not in the record, so left unknown: {', '.join(unknown)}.")
-    return notes
