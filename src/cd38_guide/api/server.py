@@ -17,10 +17,21 @@ log = logging.getLogger(__name__)
 
 def worker_app() -> Any:
     """The app of one worker process (uvicorn's factory): loads and warms the Assistant before serving."""
+    import os
+
+    import psutil
+
     from cd38_guide.api.app import create_app
     from cd38_guide.api.service import ApiService
 
-    return create_app(ApiService().warm(), credentials=credentials_from_env())
+    service = ApiService().warm()
+    log.info(
+        "worker %d ready: index %s, RSS %.0f MB",
+        os.getpid(),
+        service.assistant.index.manifest.build_id,
+        psutil.Process().memory_info().rss / 2**20,
+    )
+    return create_app(service, credentials=credentials_from_env())
 
 
 def run(host: str = "127.0.0.1", port: int = 7861, workers: int = 1, insecure: bool = False) -> None:
