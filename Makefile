@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run index test test-fast browser lint eval bench load clean
+.PHONY: install run index test test-fast browser lint eval bench load api clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: install
 
 load: install
 	$(PY) eval/load_test.py --url http://$(HOST):$(PORT)/
+
+# The REST API and CDS Hooks alone (no web app), WORKERS processes each with its own loaded index.
+WORKERS ?= 1
+api: index
+	$(VENV)/bin/cd38-guide api --host $(HOST) --port 7861 --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

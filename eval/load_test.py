@@ -3,6 +3,9 @@
     .venv/bin/cd38-guide serve --port 7860 &
     .venv/bin/python eval/load_test.py --url http://127.0.0.1:7860/ --pid $! --out eval/reports/load_test.json
 
+With ``--rest`` the clients POST to the REST API's /v1/ask instead (``cd38-guide api``, or ``serve``'s /v1 routes);
+with ``--pid`` of ``cd38-guide api --workers N`` the summary also gives each worker's RSS.
+
 Prints the error count, p50/p95/max latency, throughput and (with --pid) the server's RSS over time, and writes the
 same as a JSON summary. Each client cycles through the questions (English and Chinese, follow-up-free) from its own
 offset, so the server sees a mix at every moment.
@@ -63,11 +66,50 @@ def rss_mb(pid: int) -> float | None:
         return None
 
 
+def rss_by_process(pid: int) -> dict[str, float]:
+    """Resident memory of the process and of each child (e.g. each uvicorn worker), in MB, by PID."""
+    import psutil
+
+    out: dict[str, float] = {}
+    try:
+        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return out
+    for proc in procs:
+        try:
+            out[str(proc.pid)] = round(proc.memory_info().rss / 1e6, 1)
+        except psutil.Error:
+            pass
+    return out
+
+
+class _RestClient:
+    """The /v1/ask endpoint with the call shape of gradio_client's ``predict``."""
+
+    def __init__(self, url: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=url.rstrip("/"), timeout=120)
+
+    def predict(self, question: str, api_name: str = "/ask") -> Any:
+        resp = self.http.post("/v1" + api_name, json={"question": question})
+        resp.raise_for_status()
+        return resp.json()
+
+
 def run(
-    url: str, clients: int, duration: float, questions: Sequence[str], pid: int | None, sample_s: float
+    url: str,
+    clients: int,
+    duration: float,
+    questions: Sequence[str],
+    pid: int | None,
+    sample_s: float,
+    rest: bool = False,
 ) -> dict[str, Any]:
-    """Drive the load and return the summary (latencies in ms)."""
+    """Drive the load and return the summary (latencies in ms); ``rest`` calls /v1/ask instead of Gradio's /ask."""
     from gradio_client import Client
+
+    make_client: Any = _RestClient if rest else (lambda u: Client(u, verbose=False))
 
     latencies: list[float] = []
     errors: list[str] = []
@@ -79,7 +121,7 @@ def run(
 
     def client_loop(i: int) -> None:
         try:
-            client = Client(url, verbose=False)
+            client = make_client(url)
         except Exception as err:  # noqa: BLE001 - a client that cannot connect is an error to count, not a crash
             with lock:
                 errors.append(f"connect: {type(err).__name__}: {err}")
@@ -142,7 +184,9 @@ def run(
             "max": _r(max(latencies) if latencies else None),
             "mean": _r(statistics.fmean(latencies) if latencies else None),
         },
+        "endpoint": "/v1/ask" if rest else "/ask (gradio)",
         "rss_mb": {
+            "by_process_end": rss_by_process(pid) if pid else {},
             "start": mem[0] if mem else None,
             "end": mem[-1] if mem else None,
             "max": max(mem) if mem else None,
@@ -162,13 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--pid", type=int, default=None, help="server PID, to sample its RSS")
     parser.add_argument("--sample", type=float, default=2.0, help="seconds between RSS samples")
+    parser.add_argument("--rest", action="store_true", help="POST to /v1/ask (the REST API) instead of Gradio")
     parser.add_argument("--questions", type=Path, default=None, help="a text file, one question a line")
     parser.add_argument("--out", type=Path, default=Path("eval/reports/load_test.json"), help="JSON summary path")
     args = parser.parse_args(argv)
     questions = QUESTIONS
     if args.questions:
         questions = tuple(q for q in args.questions.read_text(encoding="utf-8").splitlines() if q.strip())
-    summary = run(args.url, args.clients, args.duration, questions, args.pid, args.sample)
+    summary = run(args.url, args.clients, args.duration, questions, args.pid, args.sample, rest=args.rest)
     lat = summary["latency_ms"]
     print(f"{summary['clients']} clients x {summary['duration_s']:.0f} s against {summary['url']}")
     print(f"requests {summary['requests']}  ok {summary['ok']}  errors {summary['errors']}")

@@ -188,6 +188,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    from cd38_guide.api.server import run
+
+    run(host=args.host, port=args.port, workers=args.workers, insecure=args.insecure)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cd38-guide",
@@ -239,6 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--insecure", action="store_true", help="allow a non-local host without login credentials")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "api", parents=[common], help="serve the REST API (/v1) and CDS Hooks (default http://127.0.0.1:7861)"
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7861)
+    p.add_argument("--workers", type=int, default=1, help="worker processes, each with its own loaded index")
+    p.add_argument("--insecure", action="store_true", help="allow a non-local host without login credentials")
+    p.set_defaults(func=cmd_api)
 
     from cd38_guide.evaluation.cli import register as register_eval
 

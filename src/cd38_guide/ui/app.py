@@ -206,10 +206,14 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
     assistant = Assistant().warm()
     assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user does
     demo = build_app(assistant)
+    from cd38_guide.api import ApiService, mount_kwargs
+
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host,
         server_port=port,
         auth=(user, password) if user and password else None,
         show_error=False,
+        # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
+        app_kwargs=mount_kwargs(ApiService(assistant), credentials=(user, password) if user and password else None),
         **launch_options(),
     )
