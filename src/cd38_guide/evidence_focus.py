@@ -143,11 +143,10 @@ def qualifier_gaps(
     the whole-trial result, is declined as "no OS result for CEPHEUS" rather than answered with a neighbour.
     """
     v = guard.vocab
-    trials = list(analysis.entities.trials) or [
-        t.name for r in analysis.entities.regimens for t in v.trials.values() if t.regimen == r and t.document
-    ]
-    if analysis.intent not in ("outcome", "comparison") or not trials:
-        return []
+    # The named trials, else the named regimens (any source about the regimen may report the asked subgroup).
+    trials = list(analysis.entities.trials) or list(analysis.entities.regimens)
+    if analysis.intent != "outcome" or not trials:
+        return []  # a comparison shows each side's table row and says which side lacks the subgroup
     strong = candidates[:ASPECT_WINDOW]
     gaps = []
     on_trial = {t: [c for c in strong if guard.sentence_about(c.pid, c.text, t)] for t in trials}
@@ -163,6 +162,8 @@ def qualifier_gaps(
             gaps.append(f"{' / '.join(trials)} {e}")
     for pop in analysis.entities.populations:
         pats = list(v.populations.get(pop, []))
+        if pop == "dialysis":
+            pats += v.populations.get("renal", [])  # a renal-impairment subgroup speaks to dialysis patients too
         spec = v.population_evidence.get(pop, {})
         if spec.get("text"):
             pats.append(re.compile(spec["text"], re.IGNORECASE))
