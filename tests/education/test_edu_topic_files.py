@@ -76,3 +76,18 @@ def test_broken_yaml_is_refused(tmp_path: Path) -> None:
     (d / "retreatment.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="cannot read education topic"):
         load_topics(d)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_reference_url_appears_once_in_the_html_appendix(corpus: Corpus, lang: str) -> None:
+    import datetime
+    import re
+
+    from cd38_guide.education import draft_to_html, make_draft
+
+    for topic in TOPICS:
+        draft = make_draft(topic, corpus=corpus, today=datetime.date(2025, 6, 1), lang=lang)
+        appendix = draft_to_html(draft).split('class="appendix"', 1)[1]
+        for li in re.findall(r"<li id=.*?</li>", appendix):
+            urls = re.findall(r"https?://[^\s<\"']+", re.sub(r'href="[^"]*"', "", li))
+            assert len(urls) == len(set(urls)), li

@@ -166,7 +166,8 @@ def test_evaluation_pages_show_reports_or_say_they_are_missing(tmp_path) -> None
     )
     assert "recall@5 0.9" in read_report_md(tmp_path, "en") and "![" not in read_report_md(tmp_path, "en")
     bench = render_bench(tmp_path, "en")
-    assert "query_p50_ms" in bench and "12.5" in bench and '<th scope="col">chunks</th>' in bench
+    assert "Answer time, median (ms)" in bench and "12.5" in bench and '<th scope="col">chunks</th>' in bench
+    assert "query_p50_ms" not in bench and "recall at 10" in bench  # keys in words, never snake_case
     (tmp_path / "bench.json").write_text("{broken")
     assert "bench.json" in render_bench(tmp_path, "en")
 

@@ -92,7 +92,7 @@ CHOICE_LABELS: dict[str, dict[Any, tuple[str, str]]] = {
         "exposed": ("exposed", "用过（非难治）"),
         "refractory": ("refractory", "难治"),
     },
-    "anti_cd38.agent": {"daratumumab": ("daratumumab", "达雷妥尤单抗"), "isatuximab": ("isatuximab", "伊沙妥昔单抗")},
+    "anti_cd38.agent": {"daratumumab": ("daratumumab", "达雷妥尤单抗"), "isatuximab": ("isatuximab", "艾沙妥昔单抗")},
     "hbv": {
         "negative": ("negative", "阴性"),
         "hbsag_positive": ("HBsAg positive", "HBsAg 阳性"),
@@ -237,6 +237,31 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "recurrent_infections": True,
 }
 """A worked example for the 'Load example patient' button."""
+
+
+def inputs_markdown(profile: Mapping[str, Any], lang: str = "en") -> str:
+    """The patient's inputs as a Markdown list (every form field; an empty one is written as unknown), so an
+    exported report says what its verdicts rest on."""
+    from cd38_guide.ui.i18n import t
+
+    li = 1 if lang == "zh" else 0
+    unknown = ("unknown (not given)", "未知（未填写）")[li]
+    lines = [("### Patient inputs", "### 患者输入")[li], ""]
+    for spec in FIELDS:
+        v = _get(profile, spec.path)
+        if v is None or v == []:
+            shown = unknown if spec.kind != "bool" else ("no", "否")[li]
+        elif spec.kind == "bool":
+            shown = ("yes", "是")[li] if v else ("no", "否")[li]
+        elif spec.kind == "multi":
+            shown = ", ".join(str(x) for x in v)
+        elif spec.kind in ("int", "float"):
+            shown = _number_text(v)
+        else:
+            table = CHOICE_LABELS["drug"] if spec.kind == "radio" else CHOICE_LABELS.get(spec.path, {})
+            shown = table[v][li] if v in table else str(v)
+        lines.append(f"- **{t(spec.label, lang)}{'：' if li else ':'}** {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def route_problems(problems: Sequence[str]) -> tuple[dict[str, list[str]], list[str]]:

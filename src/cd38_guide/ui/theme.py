@@ -135,7 +135,7 @@ tr.row-avoid > th { border-left: 5px solid #b91c1c !important; }
 .report col.c-reasons { width: 52%; } .report col.c-ev { width: 24%; }
 .report.compact col.c-reg { width: 16%; } .report.compact col.c-verdict { width: 13%; }
 .report.compact col.c-reasons { width: 46%; } .report.compact col.c-ev { width: 25%; }
-.evcell { overflow-wrap: anywhere; }
+.evcell { overflow-wrap: break-word; }
 details.ev { border-left: 3px solid #94a3b8; padding-left: .5em; margin: .3em 0; scroll-margin-top: 80px; }
 .ruleset { font-size: .85rem; }
 .field-error:empty { display: none; }
@@ -157,6 +157,48 @@ details.ev { border-left: 3px solid #94a3b8; padding-left: .5em; margin: .3em 0;
 .edu-preview { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: .5em 1em; }
 #ev-report ol { padding-left: 2.4em; }
 .missing { border: 2px dashed #b45309; border-radius: 6px; padding: .5em .8em; }
+/* the answer leads with what was asked: direct answer, comparison table, then the quotes */
+.direct { border-left: 5px solid #1d4ed8; background: var(--background-fill-secondary); border-radius: 6px;
+          padding: .4em .8em; margin: .4em 0; }
+.direct p { font-size: 1.08rem; font-weight: 600; margin: .1em 0; }
+.direct-label, .quotes-head { font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .03em; }
+.quotes-head { margin: .6em 0 .1em 0; }
+table.cmp { border-collapse: collapse; font-size: .9rem; margin: .3em 0; }
+table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padding: .25em .5em; text-align: left;
+                             vertical-align: top; }
+.sure { font-size: .9rem; margin: .3em 0 .4em 0; }
+.user-added { display: inline-block; font-weight: 700; font-size: .85rem; color: #7c2d12; background: #ffedd5;
+              border: 1px solid #c2410c; border-radius: 4px; padding: 0 .4em; margin: .1em 0; }
+.src-user { border: 2px dashed #c2410c; }
+.missing-what { margin: .3em 0; }
+.flag-label { font-weight: 700; }
+.ev-summary h3 { margin: .7em 0 .2em 0; }
+.ev-summary ul { margin: .2em 0; }
+.ev-when { font-size: .9rem; }
+#ev-report table, .bench-table { display: block; overflow-x: auto; max-width: 100%; }
+/* width 0 + min-width 100%: the box takes the column's width and never widens the page by its table's width */
+.table-scroll, .cmp-wrap { overflow-x: auto; width: 0; min-width: 100%; }
+#e-topic input, #e-regimen input { text-overflow: ellipsis; padding-right: 2.2em; }
+.edu-preview, .about, .report, .convo, .sources { overflow-wrap: break-word; }
+.edu-preview, .edu-preview *, .about a, .passage, .cit, .doc-table td { overflow-wrap: anywhere; }
+/* a phone (390 px): one column, the regimen table as one card per regimen, nothing wider than the screen */
+@media (max-width: 640px) {
+  .gradio-container .main { padding-left: 8px !important; padding-right: 8px !important; }
+  #cd38-header h1 { font-size: 1.3rem; }
+  #lang-radio { max-width: none; }
+  .report table.regimens, .report table.regimens tbody, .report table.regimens tr,
+  .report table.regimens th, .report table.regimens td { display: block; width: auto; }
+  .report table.regimens colgroup, .report table.regimens thead { display: none; }
+  .report table.regimens tr { border: 1px solid var(--border-color-primary); border-radius: 6px; margin: .5em 0; }
+  .report table.regimens th, .report table.regimens td { border: none; border-bottom: 1px solid
+                                                           var(--border-color-primary); }
+  .report table.regimens td::before { content: attr(data-label); display: block; font-size: .78rem;
+                                      font-weight: 700; }
+  .report table.regimens td.vcell::before { display: none; }
+  .report table.kv th { width: 7em; }
+  .abstain ul { columns: 1; }
+  .rel .bar { width: 60px; }
+}
 """
 
 # Opens a cited passage: [n] markers, source titles and evidence ids carry data-open="<element id>".
@@ -174,6 +216,16 @@ HEAD = """
     if (el.focus) el.focus({preventScroll: true});
     return true;
   }
+  // The chat shows the newest answer: when the conversation gains a turn, bring that turn's top into view.
+  var turns = 0;
+  new MutationObserver(function () {
+    var all = document.querySelectorAll('#convo .turn');
+    if (all.length > turns) {
+      var last = all[all.length - 1];
+      requestAnimationFrame(function () { last.scrollIntoView({block: 'start'}); });
+    }
+    turns = all.length;
+  }).observe(document.documentElement, {childList: true, subtree: true});
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a[data-open]');
     if (!a) return;
