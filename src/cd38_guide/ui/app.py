@@ -122,9 +122,6 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                 build_education_tab(corpus, labels, lang_radio, patient.profile_state, out_dir)
             with labels.add(gr.Tab(t("tab_eval", "en"), id="eval", elem_id="tab-eval"), label="tab_eval"):
                 labels.add(gr.Markdown(t("ev_intro", "en")), value="ev_intro")
-                reload_btn = labels.add(
-                    gr.Button(t("ev_reload", "en"), size="sm", elem_id="ev-reload"), value="ev_reload"
-                )
                 summary_html = gr.HTML(render_summary(reports, "en"), elem_id="ev-summary-box")
                 with labels.add(gr.Accordion(t("ev_report", "en"), open=False, elem_id="ev-acc"), label="ev_report"):
                     report_md = gr.Markdown(read_report_md(reports, "en"), elem_id="ev-report")
@@ -132,9 +129,15 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                     gr.Accordion(t("ev_bench", "en"), open=False, elem_id="ev-bench-acc"), label="ev_bench"
                 ):
                     bench_html = gr.HTML(render_bench(reports, "en"), elem_id="ev-bench")
-                with gr.Row():
-                    recall_png = _figure(labels, reports, "recall_at_k.png", "ev_recall", "ev-recall")
-                    latency_png = _figure(labels, reports, "latency_by_stage.png", "ev_latency", "ev-latency")
+                with labels.add(
+                    gr.Accordion(t("ev_figures", "en"), open=False, elem_id="ev-fig-acc"), label="ev_figures"
+                ):
+                    with gr.Row():
+                        recall_png = _figure(labels, reports, "recall_at_k.png", "ev_recall", "ev-recall")
+                        latency_png = _figure(labels, reports, "latency_by_stage.png", "ev_latency", "ev-latency")
+                reload_btn = labels.add(
+                    gr.Button(t("ev_reload", "en"), size="sm", elem_id="ev-reload"), value="ev_reload"
+                )
             with labels.add(gr.Tab(t("tab_about", "en"), id="about", elem_id="tab-about"), label="tab_about"):
                 about_html = gr.HTML(about("en"), elem_id="about")
 

@@ -97,7 +97,8 @@ def render_summary(reports: Path, lang: str) -> str:
     n_en, n_zh = langs.get("en", {}).get("n", 0), langs.get("zh", {}).get("n", 0)
     cfg = report.get("config", {})
     date = str(report.get("generated_at", ""))[:10]
-    corpus = f"{cfg.get('n_passages', '?')} {'个段落' if zh else 'passages'}, {str(cfg.get('corpus_hash', ''))[:12]}"
+    n_passages, digest = cfg.get("n_passages", "?"), str(cfg.get("corpus_hash", ""))[:12]
+    corpus = f"{n_passages} 个段落，{digest}" if zh else f"{n_passages} passages, {digest}"
     p50 = bench.get("query_p50_ms")
     speed = f"{float(p50):.0f}" if isinstance(p50, (int, float)) else "—"
     if zh:
@@ -112,7 +113,9 @@ def render_summary(reports: Path, lang: str) -> str:
             f"拒绝回答时，{_pct(ans.get('abstention_precision'))} 确属语料无法回答（目标 95%）；"
             f"应拒绝的问题中有 {_pct(ans.get('abstention_recall'))} 被拒绝（目标 95%）。",
         ]
-        wrong += [f"最弱的是{name}：关键事实 {_pct(v)}。" for name, v in _weakest(report, lang)]
+        weak = _weakest(report, lang)
+        if weak:
+            wrong.append("最弱的是" + "、".join(f"{name}（关键事实 {_pct(v)}）" for name, v in weak) + "。")
         how = (
             f"用 {report.get('n_questions', '?')} 个测试问题（英文 {n_en}，中文 {n_zh}，其中 "
             f"{counts.get('n_must_abstain', '?')} 个应拒绝回答）评估，每个问题都标注了应找到的段落和应包含的关键事实；"
@@ -135,7 +138,9 @@ def render_summary(reports: Path, lang: str) -> str:
             f"When it declines, it is right to decline {_pct(ans.get('abstention_precision'))} of the time (goal "
             f"95%); it declines {_pct(ans.get('abstention_recall'))} of the questions it should (goal 95%).",
         ]
-        wrong += [f"Weakest on {name}: key facts {_pct(v)}." for name, v in _weakest(report, lang)]
+        weak = _weakest(report, lang)
+        if weak:
+            wrong.append("Weakest on " + "; ".join(f"{name} (key facts {_pct(v)})" for name, v in weak) + ".")
         how = (
             f"{report.get('n_questions', '?')} test questions ({n_en} English, {n_zh} Chinese; "
             f"{counts.get('n_must_abstain', '?')} that must be declined), each with the passages it should find and "

@@ -15,9 +15,10 @@ from cd38_guide.ui.i18n import t
 from cd38_guide.ui.vocab import is_user_added, rule_text, source_kind
 
 
-def _links_html(c: Mapping[str, Any]) -> str:
+def _links_html(c: Mapping[str, Any], lang: str = "en") -> str:
     return " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+        f"{esc(t(label, lang) if label == 'link' else label)}</a>"
         for label, url in source_link(c)
         if url.startswith(("https://", "http://"))
     )
@@ -123,7 +124,8 @@ def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: 
     )
     meta = [esc(source_kind(str(c.get("source_kind", "")), lang)), esc(c.get("year") or t("no_year", lang))]
     added = is_user_added(c)
-    links = _links_html(c)
+    links = _links_html(c, lang)
+    colon = "：" if lang == "zh" else ": "
     secondary = f'<p class="secondary">{esc(t("via", lang))}: {esc(c["secondary"])}</p>' if c.get("secondary") else ""
     pct = round(share * 100)
     return (
@@ -133,9 +135,9 @@ def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: 
         f'<p class="heading">{esc(c.get("heading", ""))}</p>'
         f'<p class="meta"><span class="kind kind-{esc(c.get("source_kind", ""))}">{meta[0]}</span> · {meta[1]}'
         + (f" · {links}" if links else "")
-        + f'</p><div class="rel" title="{esc(t("relevance", lang))}: {esc(t(label, lang))}">'
+        + f'</p><div class="rel" title="{esc(t("relevance", lang))}{colon}{esc(t(label, lang))}">'
         f'<span class="bar" aria-hidden="true"><span style="width:{pct}%"></span></span>'
-        f'<span class="rel-label">{esc(t("relevance", lang))}: {esc(t(label, lang))}</span></div>'
+        f'<span class="rel-label">{esc(t("relevance", lang))}{colon}{esc(t(label, lang))}</span></div>'
         + (f'<blockquote class="support">{support}</blockquote>' if support else "")
         + f'<details class="full"><summary>{esc(t("full_passage", lang))} <code>{esc(c["passage_id"])}</code></summary>'
         f'<p class="passage">{highlight(c["text"], spans)}</p>'

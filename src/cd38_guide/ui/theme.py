@@ -183,7 +183,6 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
 .edu-preview, .edu-preview *, .about a, .passage, .cit, .doc-table td { overflow-wrap: anywhere; }
 /* a phone (390 px): one column, the regimen table as one card per regimen, nothing wider than the screen */
 @media (max-width: 640px) {
-  .gradio-container .main { padding-left: 8px !important; padding-right: 8px !important; }
   #cd38-header h1 { font-size: 1.3rem; }
   #lang-radio { max-width: none; }
   .report table.regimens, .report table.regimens tbody, .report table.regimens tr,
@@ -198,11 +197,22 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
   .report table.kv th { width: 7em; }
   .abstain ul { columns: 1; }
   .rel .bar { width: 60px; }
+  /* evidence ids one per line, whole, without the separating commas */
+  .report td.evcell, .report .evs { font-size: 0; }
+  .report td.evcell a.evlink, .report .evs a.evlink { display: block; font-size: .82rem; margin: .1em 0; }
+  .report td.evcell::before { font-size: .78rem; }
 }
+.edu-preview dt { font-weight: 700; margin-top: .4em; }
+.edu-preview dd { margin: 0 0 .2em 1.2em; }
 """
 
 # Opens a cited passage: [n] markers, source titles and evidence ids carry data-open="<element id>".
 HEAD = """
+<style>
+/* Gradio scopes the app's CSS inside its content area; the page gutter on a phone has to be set from here */
+@media (max-width: 640px) { .gradio-container .main.fillable { padding-left: 8px !important;
+                                                               padding-right: 8px !important; } }
+</style>
 <script>
 (function () {
   function openTarget(id) {
