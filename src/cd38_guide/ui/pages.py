@@ -38,9 +38,8 @@ def render_about(corpus: Any, lang: str, *, version: str, ruleset: str, manifest
         rows.append(
             f"<tr><td>{esc(d.title)}</td><td>{esc(source_kind(d.provenance.source_kind, lang))}</td>"
             f"<td>{esc(d.provenance.year or '')}</td>"
-            f"<td>{len(d.passages)}</td><td>{esc(d.provenance.citation)}"
-            + (f"<br>{links}" if links else "")
-            + "</td></tr>"
+            f'<td data-label="{esc(t("ab_n_passages", lang))}">{len(d.passages)}</td>'
+            f"<td>{esc(d.provenance.citation)}" + (f"<br>{links}" if links else "") + "</td></tr>"
         )
     build = ""
     if manifest is not None:

@@ -106,7 +106,8 @@ def render_report(
         f" ({esc(method)})</td></tr>"
         f'<tr><th scope="row">{esc(t("r_missing", lang))}</th><td>{esc(missing)}</td></tr>'
         + (
-            f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th><td>{_ev_links(f["evidence"], scope)}</td></tr>'
+            f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th>'
+            f'<td class="evcell">{_ev_links(f["evidence"], scope)}</td></tr>'
             if f.get("evidence")
             else ""
         )
@@ -118,7 +119,8 @@ def render_report(
         f'<tr><th scope="row">{esc(t("r_status", lang))}</th>'
         f'<td><strong class="cd38-{esc(a["status"])}">{esc(t("st_" + a["status"], lang))}</strong></td></tr>'
         f'<tr><th scope="row">{esc(t("r_reasons", lang))}</th><td>{_reasons(a.get("reasons", []), lang)}</td></tr>'
-        f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th><td>{_ev_links(a.get("evidence", []), scope)}</td></tr>'
+        f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th>'
+        f'<td class="evcell">{_ev_links(a.get("evidence", []), scope)}</td></tr>'
         "</tbody></table>"
     )
     # regimens

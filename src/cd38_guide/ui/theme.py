@@ -180,7 +180,7 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
 .table-scroll, .cmp-wrap { overflow-x: auto; width: 0; min-width: 100%; }
 #e-topic input, #e-regimen input { text-overflow: ellipsis; padding-right: 2.2em; }
 .edu-preview, .about, .report, .convo, .sources { overflow-wrap: break-word; }
-.edu-preview, .edu-preview *, .about a, .passage, .cit, .doc-table td { overflow-wrap: anywhere; }
+.edu-preview, .edu-preview *, .about a, .passage, .cit { overflow-wrap: anywhere; }
 /* a phone (390 px): one column, the regimen table as one card per regimen, nothing wider than the screen */
 @media (max-width: 640px) {
   #cd38-header h1 { font-size: 1.3rem; }
@@ -197,9 +197,20 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
   .report table.kv th { width: 7em; }
   .abstain ul { columns: 1; }
   .rel .bar { width: 60px; }
+  /* the About document list as one card per document: title, then kind, year and passages, then the reference */
+  .doc-table thead { display: none; }
+  .doc-table, .doc-table tbody, .doc-table tr { display: block; }
+  .doc-table tr { border: 1px solid var(--border-color-primary); border-radius: 6px; margin: .4em 0;
+                  padding: .3em .5em; }
+  .doc-table td { display: block; border: none; padding: .1em 0; }
+  .doc-table td:nth-child(1) { font-weight: 700; }
+  .doc-table td:nth-child(2), .doc-table td:nth-child(3), .doc-table td:nth-child(4) { display: inline-block;
+                                                                                      margin-right: 1em; }
+  .doc-table td:nth-child(4)::before { content: attr(data-label) " "; }
   /* evidence ids one per line, whole, without the separating commas */
   .report td.evcell, .report .evs { font-size: 0; }
-  .report td.evcell a.evlink, .report .evs a.evlink { display: block; font-size: .82rem; margin: .1em 0; }
+  .report td.evcell a.evlink, .report .evs a.evlink { display: block; font-size: .82rem; margin: .1em 0;
+                                                      text-align: left; }
   .report td.evcell::before { font-size: .78rem; }
 }
 .edu-preview dt { font-weight: 700; margin-top: .4em; }
