@@ -150,6 +150,12 @@ def test_field_messages_use_labels_and_units_are_written_out() -> None:
     )
     assert vocab.field_message("anti_cd38.months_since_last_dose: required", "zh") == "距末次抗CD38单抗给药（月）：必填"
     assert vocab.units("ANC 0.8 x10^9/L: delay") == "ANC 0.8 ×10⁹/L: delay"
+    note = "Assumed: prior_lines assumed 1 (not stated); IsaPd needs at least 2."
+    assert vocab.rule_text("note", note, "en") == "Assumed: Prior lines assumed 1 (not stated); IsaPd needs at least 2."
+    assert (
+        "既往治疗线数" in vocab.rule_text("note", note, "zh")
+        and vocab.has_code(vocab.rule_text("note", note, "zh")) == []
+    )
 
 
 def test_chinese_report_shows_no_code_and_takes_a_plugged_in_source() -> None:

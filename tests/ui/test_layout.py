@@ -33,7 +33,11 @@ QUESTIONS = {
         "72-year-old, lenalidomide-refractory, daratumumab 4 months ago: can I rechallenge?",
         "What is the best pizza topping?",
     ],
-    "zh": ["抗CD38单抗再次治疗前需要多长的洗脱期？", "达雷妥尤单抗会干扰输血前的血型检测吗？"],
+    "zh": [
+        "抗CD38单抗再次治疗前需要多长的洗脱期？",
+        "72岁，来那度胺难治，4个月前使用达雷妥尤单抗，可以再次使用吗？",
+        "达雷妥尤单抗会干扰输血前的血型检测吗？",
+    ],
 }
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 # English words that only a rule reason or flag message would show; in Chinese mode they must not be visible
@@ -155,7 +159,8 @@ def test_every_tab_fits_reads_and_is_reachable(sized) -> None:
         page.wait_for_timeout(500)  # the page script scrolls on the next frame
         assert last_turn_in_view(page), f"{name}: answer {i} is not in view after it was asked"
     assert_fits(page, f"{name} ask")
-    if lang == "en" and page.locator("#turn-2 .patient-box").count():
+    if page.locator("#turn-2 .patient-box").count():
+        page.locator("#turn-2 details.assume summary").click()  # what was read and assumed, opened
         assert report_boxes_overlap(page, "#turn-2") == []
     if lang == "zh":
         assert_no_codes(page, f"{name} ask")
@@ -220,7 +225,11 @@ def test_chinese_report_has_no_untranslated_reasons(browser, server: dict) -> No
     assert CODE.findall(text) == []
     assert "x10^9" not in text
     reasons = page.locator("#report td.rcell li").all_inner_texts()
+    assert len(reasons) >= 6
     english = [r for r in reasons if REASON_WORDS.search(r)]
+    page.fill("#f-age input", "150")  # a validation message names the field in Chinese
+    page.click("#check-btn")
+    expect(page.locator("#err-age")).to_have_text("年龄：应在 18 到 120 之间（当前为 150）", timeout=TIMEOUT)
     context.close()
     if english:
         pytest.xfail(f"rule reasons are English until the rules core gives Chinese text (issue 13): {english[0]!r}")

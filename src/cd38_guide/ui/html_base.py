@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cd38_guide.ui.i18n import t
+
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -41,3 +43,13 @@ def relevance(scores: Sequence[float]) -> list[tuple[str, float]]:
         share = max(0.0, min(1.0, s / best))
         out.append(("rel_strong" if share >= 0.9 else "rel_moderate" if share >= 0.6 else "rel_weak", share))
     return out
+
+
+def links_html(c: Mapping[str, Any], lang: str) -> str:
+    """The citation's links (PMID, DOI, else its URL) as safe anchors; a bare URL is labelled in ``lang``."""
+    return " · ".join(
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+        f"{esc(t(label, lang) if label == 'link' else label)}</a>"
+        for label, url in source_link(c)
+        if url.startswith(("https://", "http://"))
+    )

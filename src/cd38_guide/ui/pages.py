@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cd38_guide.ui.html_base import esc, source_link
+from cd38_guide.ui.html_base import esc, links_html
 from cd38_guide.ui.i18n import t
 from cd38_guide.ui.vocab import source_kind
 
@@ -30,11 +30,7 @@ def render_about(corpus: Any, lang: str, *, version: str, ruleset: str, manifest
     stats = corpus_stats(corpus)
     rows = []
     for d in sorted(corpus.documents, key=lambda d: (d.provenance.source_kind, d.title.lower())):
-        links = " · ".join(
-            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-            for label, url in source_link(d.provenance.model_dump())
-            if url.startswith(("https://", "http://"))
-        )
+        links = links_html(d.provenance.model_dump(), lang)
         rows.append(
             f"<tr><td>{esc(d.title)}</td><td>{esc(source_kind(d.provenance.source_kind, lang))}</td>"
             f"<td>{esc(d.provenance.year or '')}</td>"

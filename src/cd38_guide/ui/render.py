@@ -10,18 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cd38_guide.ui.html_base import dom_id, esc, relevance, source_link
+from cd38_guide.ui.html_base import dom_id, esc, links_html, relevance, source_link
 from cd38_guide.ui.i18n import t
 from cd38_guide.ui.vocab import is_user_added, rule_text, source_kind
-
-
-def _links_html(c: Mapping[str, Any], lang: str = "en") -> str:
-    return " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-        f"{esc(t(label, lang) if label == 'link' else label)}</a>"
-        for label, url in source_link(c)
-        if url.startswith(("https://", "http://"))
-    )
 
 
 def highlight(text: str, spans: Sequence[Sequence[int]]) -> str:
@@ -124,7 +115,7 @@ def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: 
     )
     meta = [esc(source_kind(str(c.get("source_kind", "")), lang)), esc(c.get("year") or t("no_year", lang))]
     added = is_user_added(c)
-    links = _links_html(c, lang)
+    links = links_html(c, lang)
     colon = "：" if lang == "zh" else ": "
     secondary = f'<p class="secondary">{esc(t("via", lang))}: {esc(c["secondary"])}</p>' if c.get("secondary") else ""
     pct = round(share * 100)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cd38_guide.ui.html_base import dom_id, esc, links_html
 from cd38_guide.ui.i18n import t
-from cd38_guide.ui.render import dom_id, esc, source_link
 from cd38_guide.ui.vocab import field_name, flag_label, rule_text, source_kind
 
 REGIMEN_NAMES: dict[str, tuple[str, str]] = {
@@ -67,11 +67,7 @@ def _passage_block(pid: str, passage: Any, scope: str, lang: str) -> str:
     if passage is None:
         return f'<details class="ev" id="{eid}" tabindex="-1"><summary><code>{esc(pid)}</code></summary></details>'
     prov = passage.provenance
-    links = " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-        for label, url in source_link(prov.model_dump())
-        if url.startswith(("https://", "http://"))
-    )
+    links = links_html(prov.model_dump(), lang)
     return (
         f'<details class="ev" id="{eid}" tabindex="-1"><summary><code>{esc(pid)}</code> '
         f"{esc(passage.title)}: {esc(passage.heading)}</summary>"

@@ -113,13 +113,27 @@ def units(text: str) -> str:
     return text
 
 
+_FIELD_KEY = re.compile(r"\b(?:anti_cd38\.)?[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def _field_names(text: str, lang: str) -> str:
+    """Profile keys inside a message ('prior_lines assumed 1') written as the form labels them."""
+
+    def name(m: re.Match[str]) -> str:
+        key = m.group(0)
+        return field_name(key, lang) if key in FIELD_NAMES else key
+
+    return _FIELD_KEY.sub(name, text)
+
+
 def rule_text(kind: str, english: str, lang: str) -> str:
-    """A rule reason or flag message for display: the plugged-in Chinese when there is one, units written out."""
+    """A rule reason, flag message or reading note for display: the plugged-in Chinese when there is one, units
+    written out, profile keys named as the form labels them."""
     if lang == "zh" and _zh_source is not None:
         zh = _zh_source(kind, english)
         if zh:
-            return units(zh)
-    return units(english)
+            return _field_names(units(zh), lang)
+    return _field_names(units(english), lang)
 
 
 def flag_label(code: str, lang: str) -> str:
