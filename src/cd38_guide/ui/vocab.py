@@ -132,8 +132,8 @@ def rule_text(kind: str, english: str, lang: str) -> str:
     if lang == "zh" and _zh_source is not None:
         zh = _zh_source(kind, english)
         if zh:
-            return _field_names(units(zh), lang)
-    return _field_names(units(english), lang)
+            return _field_names(units(zh), "zh")
+    return _field_names(units(english), "en")  # an English sentence names its fields in English
 
 
 def flag_label(code: str, lang: str) -> str:
