@@ -233,3 +233,11 @@ def test_chinese_report_has_no_untranslated_reasons(browser, server: dict) -> No
     context.close()
     if english:
         pytest.xfail(f"rule reasons are English until the rules core gives Chinese text (issue 13): {english[0]!r}")
+
+
+def test_server_says_where_it_serves_and_offers_no_public_link(server: dict) -> None:
+    if server["log"] is None:
+        pytest.skip("an already running server (CD38_GUIDE_TEST_URL): its output is not ours to read")
+    log = Path(server["log"]).read_text(encoding="utf-8", errors="replace")
+    assert "cd38-guide: ready at http://127.0.0.1:" in log
+    assert "share=True" not in log and "public link" not in log
