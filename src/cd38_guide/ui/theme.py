@@ -196,6 +196,7 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
   .report table.regimens td.vcell::before { display: none; }
   .report table.kv th { width: 7em; }
   .abstain ul { columns: 1; }
+  .edu-preview { border: none; padding: 0; }
   .rel .bar { width: 60px; }
   /* the About document list as one card per document: title, then kind, year and passages, then the reference */
   .doc-table thead { display: none; }
