@@ -121,6 +121,13 @@ def test_user_added_passage_is_marked(mark: dict) -> None:
     assert "(added by a user, not reviewed)" in copy_text(ans)
 
 
+def test_a_passage_note_is_shown_beside_its_citation_not_in_the_answer() -> None:
+    ans = contract_answer()
+    ans["citations"][0] = {**ans["citations"][0], "notes": "Figures read from the abstract only."}
+    assert "Source note: Figures read from the abstract only." in render_sources([ans], "en")
+    assert "Figures read from the abstract only." not in render_conversation([ans], "en", {})
+
+
 def test_copy_with_references_has_a_url_for_each_reference() -> None:
     text = copy_text(contract_answer())
     assert text.startswith("DPd: median PFS 12.4 months")

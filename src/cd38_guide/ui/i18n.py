@@ -69,6 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence_passages": ("Evidence passages", "证据段落"),
     "no_year": ("n.d.", "年份不详"),
     "link": ("link", "链接"),
+    "src_note": ("Source note", "出处说明"),
     "ev_figures": ("Technical report: figures", "技术报告：图表"),
     "direct_answer": ("Answer", "回答"),
     "quotes_head": ("What the sources say", "出处原文"),

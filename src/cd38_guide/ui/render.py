@@ -118,6 +118,8 @@ def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: 
     links = links_html(c, lang)
     colon = "：" if lang == "zh" else ": "
     secondary = f'<p class="secondary">{esc(t("via", lang))}: {esc(c["secondary"])}</p>' if c.get("secondary") else ""
+    if c.get("notes"):  # the passage's provenance note: shown beside the citation, never part of the answer
+        secondary += f'<p class="secondary src-note">{esc(t("src_note", lang))}: {esc(c["notes"])}</p>'
     pct = round(share * 100)
     return (
         f'<article class="src{" src-user" if added else ""}" id="{sid}" tabindex="-1" aria-labelledby="{sid}-h">'

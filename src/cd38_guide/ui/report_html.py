@@ -76,6 +76,11 @@ def _passage_block(pid: str, passage: Any, scope: str, lang: str) -> str:
         + (f" · {links}" if links else "")
         + "</p>"
         + (f'<p class="secondary">{esc(t("via", lang))}: {esc(prov.secondary)}</p>' if prov.secondary else "")
+        + (
+            f'<p class="secondary src-note">{esc(t("src_note", lang))}: {esc(passage.notes)}</p>'
+            if getattr(passage, "notes", None)
+            else ""
+        )
         + "</details>"
     )
 
