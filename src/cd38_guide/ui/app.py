@@ -233,8 +233,6 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
     demo = build_app(assistant)
     from cd38_guide.api import ApiService, mount_kwargs
 
-    shown = f"[{host}]" if ":" in host else host
-    print(f"cd38-guide: ready at http://{shown}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host,
         server_port=port,
@@ -242,6 +240,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         show_error=False,
         # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
         app_kwargs=mount_kwargs(ApiService(assistant), credentials=(user, password) if user and password else None),
-        quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line above gives the URL
+        quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line below gives the URL
+        prevent_thread_lock=True,
         **launch_options(),
     )
+    shown = f"[{host}]" if ":" in host else host
+    print(f"cd38-guide: ready at http://{shown}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
+    demo.block_thread()
