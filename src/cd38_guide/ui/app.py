@@ -225,12 +225,19 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         )
     from cd38_guide.assistant import Assistant
     from cd38_guide.progress import index_progress
+    from cd38_guide.ui.starting import StartingPage
 
     print("cd38-guide: loading the corpus, the model and the index...", file=sys.stderr, flush=True)
-    with index_progress() as progress:
-        assistant = Assistant(progress=progress).warm()
-    assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user does
-    demo = build_app(assistant)
+    # Until the app listens, the address shows a status page (with the index build's progress), not an error.
+    with StartingPage(host, port) as page, index_progress() as progress:
+
+        def both(done: int, total: int) -> None:
+            progress(done, total)
+            page.progress(done, total)
+
+        assistant = Assistant(progress=both).warm()
+        assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user
+        demo = build_app(assistant)
     from cd38_guide.api import ApiService, mount_kwargs
 
     demo.queue(default_concurrency_limit=4).launch(
