@@ -46,7 +46,8 @@ class StartingPage:
             "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;"
             "color:#1f2937;line-height:1.5}</style></head><body>"
             f'<h1>cd38-guide</h1><p id="status">{en}</p><p lang="zh">{zh}</p>'
-            '<p>This page reloads itself and opens the app when it is ready.</p><p lang="zh">就绪后本页会自动打开应用。</p>'
+            "<p>This page reloads itself and opens the app when it is ready.</p>"
+            '<p lang="zh">就绪后本页会自动打开应用。</p>'
             "</body></html>"
         ).encode()
 
