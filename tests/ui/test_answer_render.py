@@ -203,3 +203,15 @@ def test_evaluation_summary_speaks_plainly(tmp_path: Path) -> None:
     zh = TAGS.sub(" ", render_summary(reports, "zh"))
     assert "做得好的地方" in zh and "个段落" in zh and "passages" not in zh and vocab.has_code(zh) == []
     assert "make eval" in render_summary(tmp_path, "en")  # no report: say how to make one
+
+
+def test_reading_notes_lead_in_chinese() -> None:
+    from cd38_guide.rules import check_patient, validate_profile
+
+    report = check_patient(validate_profile({"age": 72, "prior_lines": 2})).model_dump(mode="json")
+    ans = {**contract_answer(), "patient_report": report}
+    ans["notes"] = ["Patient facts read from the question: age 72.", "Assumed: prior_lines assumed 1 (not stated)."]
+    zh = render_conversation([ans], "zh", {})
+    assert "从问题中读取的患者信息：age 72." in zh and "假设：Prior lines assumed 1" in zh
+    en = render_conversation([ans], "en", {})
+    assert "Patient facts read from the question: age 72." in en and "Assumed: Prior lines assumed 1" in en

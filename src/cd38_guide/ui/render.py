@@ -50,6 +50,25 @@ def _split_notes(notes: Sequence[str]) -> tuple[list[str], list[str], str | None
     return general, patient, followup
 
 
+_NOTE_HEADS = (
+    ("Patient facts read from the question: ", "从问题中读取的患者信息："),
+    ("Patient facts were found but do not form a valid profile: ", "发现了患者信息，但不构成有效的档案："),
+    ("Assumed: ", "假设："),
+)
+
+
+def _note(note: str, lang: str) -> str:
+    """A reading note: the plugged-in Chinese when there is one; else the UI's own lead-in translated and the
+    rest as the rules core wrote it."""
+    shown = rule_text("note", note, lang)
+    if lang != "zh" or shown != rule_text("note", note, "en"):
+        return shown
+    for en, zh in _NOTE_HEADS:
+        if shown.startswith(en):
+            return zh + shown.removeprefix(en)
+    return shown
+
+
 def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[str, Any]) -> str:
     """One question and its answer: cited sentences, or an abstention with the covered topics."""
     from cd38_guide.ui.answer_html import render_confidence, render_direct, render_missing, render_table
@@ -83,7 +102,7 @@ def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[
         for s in ans.get("sentences", []):
             parts.append(f'<p class="sent">{esc(s["text"])}{cite(s.get("citations", []))}</p>')
     if ans.get("patient_report"):
-        notes = "".join(f"<li>{esc(rule_text('note', n, lang))}</li>" for n in patient_notes)
+        notes = "".join(f"<li>{esc(_note(n, lang))}</li>" for n in patient_notes)
         parts.append(
             f'<div class="patient-box"><h4>{esc(t("patient_in_question", lang))}</h4>'
             + render_report(ans["patient_report"], passages, lang, compact=True, scope=f"t{turn}")
