@@ -99,6 +99,7 @@ def fill_patient(page) -> None:
     page.fill("#f-prior_lines input", "2")
     page.locator("#f-exposure-lenalidomide").get_by_label("refractory").check()
     page.locator("#f-exposure-bortezomib").get_by_label("exposed").check()
+    page.locator("#f-anti_cd38-status").get_by_label("never given").check()  # untouched, it would be unknown
     page.fill("#f-crcl_ml_min input", "55")
 
 

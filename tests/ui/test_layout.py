@@ -207,8 +207,7 @@ def test_every_tab_fits_reads_and_is_reachable(sized) -> None:
 
 
 def test_chinese_report_has_no_untranslated_reasons(browser, server: dict) -> None:
-    """The patient report in Chinese mode: labels, flags, field names in Chinese (rule reasons too once the rules
-    core supplies them)."""
+    """The patient report in Chinese mode: labels, flags, field names and the rules core's reasons in Chinese."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(server["url"])
@@ -231,8 +230,7 @@ def test_chinese_report_has_no_untranslated_reasons(browser, server: dict) -> No
     page.click("#check-btn")
     expect(page.locator("#err-age")).to_have_text("年龄：应在 18 到 120 之间（当前为 150）", timeout=TIMEOUT)
     context.close()
-    if english:
-        pytest.xfail(f"rule reasons are English until the rules core gives Chinese text (issue 13): {english[0]!r}")
+    assert english == [], f"rule reasons shown in English in Chinese mode: {english[:3]}"
 
 
 def test_server_says_where_it_serves_and_offers_no_public_link(server: dict) -> None:

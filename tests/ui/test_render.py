@@ -111,7 +111,8 @@ def test_parse_number_refuses_non_numbers(text: object) -> None:
 
 def test_empty_form_is_unknown_and_round_trips_a_profile() -> None:
     data, problems = values_to_profile(default_values())
-    assert problems == [] and data == {"anti_cd38": {"status": "naive"}, "neuropathy_grade": 0, "hbv": "unknown"}
+    # an untouched drug or antibody history is unknown (left out), never "never given"
+    assert problems == [] and data == {"neuropathy_grade": 0, "hbv": "unknown"}
     data, problems = values_to_profile(profile_to_values(EXAMPLE_PROFILE))
     assert problems == []
     assert data["age"] == 77 and data["anc"] == 1.8 and data["exposure"] == EXAMPLE_PROFILE["exposure"]

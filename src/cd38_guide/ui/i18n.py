@@ -140,6 +140,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_method": ("Method", "方法"),
     "r_missing": ("Missing for a fuller score", "缺少的字段"),
     "r_simplified": ("simplified", "简化评分"),
+    "r_depends": ("Could change with what is not stated", "可能随未填写的信息而改变"),
     "r_cd38": ("Anti-CD38 status", "抗CD38状态"),
     "r_status": ("Status", "状态"),
     "r_reasons": ("Reasons", "理由"),

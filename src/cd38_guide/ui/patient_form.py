@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 Kind = Literal["int", "float", "choice_int", "choice", "radio", "bool", "multi"]
 
-DRUG_STATUSES = ("naive", "exposed", "refractory")
+DRUG_STATUSES = ("unknown", "naive", "exposed", "refractory")
+"""A drug's history; "unknown" (the default) is left out of the profile, never read as "never given"."""
 CYTOGENETICS = ("del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q")
 
 
@@ -37,11 +38,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("charlson", "int", "charlson", unit_info=True),
     FieldSpec("adl", "choice_int", "adl", choices=tuple(range(7))),
     FieldSpec("iadl", "choice_int", "iadl", choices=tuple(range(9))),
-    FieldSpec("exposure.lenalidomide", "radio", "lenalidomide", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.pomalidomide", "radio", "pomalidomide", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.bortezomib", "radio", "bortezomib", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.carfilzomib", "radio", "carfilzomib", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("anti_cd38.status", "radio", "cd38_status", choices=DRUG_STATUSES, default="naive"),
+    FieldSpec("exposure.lenalidomide", "radio", "lenalidomide", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.pomalidomide", "radio", "pomalidomide", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.bortezomib", "radio", "bortezomib", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.carfilzomib", "radio", "carfilzomib", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("anti_cd38.status", "radio", "cd38_status", choices=DRUG_STATUSES, default="unknown"),
     FieldSpec("anti_cd38.agent", "choice", "cd38_agent", choices=("daratumumab", "isatuximab")),
     FieldSpec("anti_cd38.months_since_last_dose", "float", "cd38_months", unit_info=True),
     FieldSpec("cytogenetics", "multi", "cytogenetics", choices=CYTOGENETICS, default=()),
@@ -88,6 +89,7 @@ CHOICE_LABELS: dict[str, dict[Any, tuple[str, str]]] = {
         4: ("4", "4 级"),
     },
     "drug": {
+        "unknown": ("unknown", "未知"),
         "naive": ("never given", "未用过"),
         "exposed": ("exposed", "用过（非难治）"),
         "refractory": ("refractory", "难治"),
@@ -172,7 +174,7 @@ def values_to_profile(values: Sequence[Any]) -> tuple[dict[str, Any], list[str]]
                 continue
         elif spec.kind == "radio":
             value = value or spec.default
-            if value == spec.default and spec.path.startswith("exposure."):
+            if value == "unknown":  # not stated: left out, so the rules core treats it as unknown
                 continue
         head, _, tail = spec.path.partition(".")
         if tail:
@@ -223,7 +225,12 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "charlson": 2,
     "adl": 6,
     "iadl": 7,
-    "exposure": {"lenalidomide": "refractory", "bortezomib": "exposed"},
+    "exposure": {
+        "lenalidomide": "refractory",
+        "pomalidomide": "naive",
+        "bortezomib": "exposed",
+        "carfilzomib": "naive",
+    },
     "anti_cd38": {"status": "refractory", "agent": "daratumumab", "months_since_last_dose": 9},
     "cytogenetics": ["gain1q"],
     "crcl_ml_min": 45,

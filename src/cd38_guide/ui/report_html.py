@@ -85,11 +85,36 @@ def _passage_block(pid: str, passage: Any, scope: str, lang: str) -> str:
     )
 
 
+def in_language(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """The report with its reasons, flag messages and field names written in ``lang`` by the rules core's own
+    message table (``rules.localize``); a report it cannot read is shown as it is."""
+    if lang != "zh":
+        return report
+    from pydantic import ValidationError
+
+    from cd38_guide.rules import Report, localize
+
+    try:
+        return localize(Report.model_validate(report), "zh").model_dump(mode="json")
+    except (ValidationError, KeyError):
+        return report
+
+
+def _depends(fields: Sequence[str], lang: str) -> str:
+    """'Could change with: creatinine clearance, LVEF' for a verdict resting on unstated fields."""
+    if not fields:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(field_name(x, lang) for x in fields)
+    return f'<p class="depends">{esc(t("r_depends", lang))}{"：" if lang == "zh" else ": "}{esc(names)}</p>'
+
+
 def render_report(
     report: Mapping[str, Any], passages: Mapping[str, Any], lang: str, *, compact: bool = False, scope: str = "pt"
 ) -> str:
     """The report as tables. ``compact`` (inside a chat answer) drops the headings' verbosity and the ruleset line;
     ``scope`` keeps element ids unique when several reports are on the page."""
+    report = in_language(report, lang)
     f, a = report["frailty"], report["anti_cd38"]
     h = "h5" if compact else "h3"
     out = [f'<div class="report{" compact" if compact else ""}">']
@@ -119,7 +144,8 @@ def render_report(
         f'<{h}>{esc(t("r_cd38", lang))}</{h}><table class="kv"><tbody>'
         f'<tr><th scope="row">{esc(t("r_status", lang))}</th>'
         f'<td><strong class="cd38-{esc(a["status"])}">{esc(t("st_" + a["status"], lang))}</strong></td></tr>'
-        f'<tr><th scope="row">{esc(t("r_reasons", lang))}</th><td>{_reasons(a.get("reasons", []), lang)}</td></tr>'
+        f'<tr><th scope="row">{esc(t("r_reasons", lang))}</th><td>{_reasons(a.get("reasons", []), lang)}'
+        f"{_depends(a.get('depends_on', []), lang)}</td></tr>"
         f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th>'
         f'<td class="evcell">{_ev_links(a.get("evidence", []), scope)}</td></tr>'
         "</tbody></table>"
@@ -130,7 +156,8 @@ def render_report(
         f'<tr class="row-{esc(r["verdict"])}"><th scope="row"><span class="code">{esc(r["code"])}</span>'
         f'<br><span class="rname">{esc(REGIMEN_NAMES.get(r["code"], ("", ""))[li])}</span></th>'
         f'<td class="vcell" data-label="{esc(t("r_verdict", lang))}">{verdict_badge(r["verdict"], lang)}</td>'
-        f'<td class="rcell" data-label="{esc(t("r_reasons", lang))}">{_reasons(r.get("reasons", []), lang)}</td>'
+        f'<td class="rcell" data-label="{esc(t("r_reasons", lang))}">{_reasons(r.get("reasons", []), lang)}'
+        f"{_depends(r.get('depends_on', []), lang)}</td>"
         f'<td class="evcell" data-label="{esc(t("r_evidence", lang))}">'
         f"{_ev_links(r.get('evidence', []), scope)}</td></tr>"
         for r in report["regimens"]

@@ -172,6 +172,7 @@ table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padd
 .src-user { border: 2px dashed #c2410c; }
 .missing-what { margin: .3em 0; }
 .flag-label { font-weight: 700; }
+.depends { font-size: .85rem; font-style: italic; margin: .2em 0 0 0; }
 .ev-summary h3 { margin: .7em 0 .2em 0; }
 .ev-summary ul { margin: .2em 0; }
 .ev-when { font-size: .9rem; }

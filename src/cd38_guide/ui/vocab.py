@@ -159,7 +159,12 @@ def is_user_added(citation: object) -> bool:
 def field_name(path: str, lang: str) -> str:
     """The field's name as the form labels it ('anti_cd38.months_since_last_dose' -> 'Months since ...')."""
     base = path.split("[", 1)[0]
-    en, zh = FIELD_NAMES.get(base, (base.replace("_", " ").replace(".", ": "), base.replace("_", " ")))
+    if base not in FIELD_NAMES:  # already a name (a localized report), or a field the form does not have
+        from cd38_guide.rules import field_label
+
+        label = field_label(base, lang)
+        return label if label != base else base.replace("_", " ").replace(".", ": ")
+    en, zh = FIELD_NAMES[base]
     return zh if lang == "zh" else en
 
 
