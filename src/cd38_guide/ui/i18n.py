@@ -91,9 +91,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "user_added_quoted": ("Quotes a user-added passage:", "引用了用户添加的段落："),
     # patient tab
     "p_intro": (
-        "Fill in what you know: an empty field is **unknown** and is never assumed normal. "
-        "Age and prior lines are required. The report names the corpus passages behind every verdict.",
-        "请填写已知信息：空白字段视为**未知**，不会被假定为正常。年龄和既往治疗线数为必填。报告会列出每项结论所依据的语料段落。",
+        "Fill in what you know: an empty field is **unknown** and is never assumed normal; the report says which "
+        "verdicts could change with what is not stated, and names the corpus passages behind every verdict.",
+        "请填写已知信息：空白字段视为**未知**，不会被假定为正常；报告会说明哪些结论可能随未填写的信息而改变，"
+        "并列出每项结论所依据的语料段落。",
     ),
     "p_basics": ("Patient and fitness", "患者与体能"),
     "p_drugs": ("Prior therapy", "既往治疗"),

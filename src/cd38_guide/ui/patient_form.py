@@ -32,8 +32,8 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("age", "int", "age", required=True),
-    FieldSpec("prior_lines", "int", "prior_lines", required=True),
+    FieldSpec("age", "int", "age"),  # every field may be unknown: the report says what its verdicts rest on
+    FieldSpec("prior_lines", "int", "prior_lines"),
     FieldSpec("ecog", "choice_int", "ecog", choices=(0, 1, 2, 3, 4)),
     FieldSpec("charlson", "int", "charlson", unit_info=True),
     FieldSpec("adl", "choice_int", "adl", choices=tuple(range(7))),
