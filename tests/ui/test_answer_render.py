@@ -213,3 +213,16 @@ def test_reading_notes_lead_in_chinese() -> None:
     assert "从问题中读取的患者信息：age 72." in zh and "假设：Prior lines assumed 1" in zh
     en = render_conversation([ans], "en", {})
     assert "Patient facts read from the question: age 72." in en and "Assumed: Prior lines assumed 1" in en
+
+
+def test_yes_no_facts_can_be_unknown() -> None:
+    from cd38_guide.ui.patient_form import FIELDS, default_values, profile_to_values, values_to_profile
+
+    values = default_values()
+    at = {s.path: i for i, s in enumerate(FIELDS)}
+    assert values[at["uncontrolled_hypertension"]] == "unknown"
+    values[at["uncontrolled_hypertension"]], values[at["recurrent_infections"]] = "no", "yes"
+    data, _ = values_to_profile(values)
+    assert data["uncontrolled_hypertension"] is False and data["recurrent_infections"] is True
+    assert "uncontrolled_hypertension" not in values_to_profile(default_values())[0]  # unknown: left out
+    assert profile_to_values({"uncontrolled_hypertension": False})[at["uncontrolled_hypertension"]] == "no"

@@ -15,6 +15,8 @@ Kind = Literal["int", "float", "choice_int", "choice", "radio", "bool", "multi"]
 
 DRUG_STATUSES = ("unknown", "naive", "exposed", "refractory")
 """A drug's history; "unknown" (the default) is left out of the profile, never read as "never given"."""
+YES_NO = ("unknown", "no", "yes")
+"""A yes/no fact; "unknown" (the default) is left out, since an unticked box cannot tell "no" from "not asked"."""
 CYTOGENETICS = ("del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q")
 
 
@@ -49,7 +51,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("crcl_ml_min", "float", "crcl", unit_info=True),
     FieldSpec("heart_failure_nyha", "choice_int", "nyha", choices=(0, 1, 2, 3, 4)),
     FieldSpec("lvef_percent", "float", "lvef", unit_info=True),
-    FieldSpec("uncontrolled_hypertension", "bool", "htn", default=False),
+    FieldSpec("uncontrolled_hypertension", "bool", "htn", choices=YES_NO, default="unknown"),
     FieldSpec("neuropathy_grade", "choice_int", "neuropathy", choices=(0, 1, 2, 3, 4), default=0),
     FieldSpec("anc", "float", "anc", unit_info=True),
     FieldSpec("platelets", "float", "platelets", unit_info=True),
@@ -61,7 +63,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         default="unknown",
     ),
     FieldSpec("igg_mg_dl", "float", "igg", unit_info=True),
-    FieldSpec("recurrent_infections", "bool", "infections", default=False),
+    FieldSpec("recurrent_infections", "bool", "infections", choices=YES_NO, default="unknown"),
 )
 PATHS: tuple[str, ...] = tuple(f.path for f in FIELDS)
 
@@ -88,6 +90,7 @@ CHOICE_LABELS: dict[str, dict[Any, tuple[str, str]]] = {
         3: ("3", "3 级"),
         4: ("4", "4 级"),
     },
+    "bool": {"unknown": ("unknown", "未知"), "no": ("no", "否"), "yes": ("yes", "是")},
     "drug": {
         "unknown": ("unknown", "未知"),
         "naive": ("never given", "未用过"),
@@ -109,7 +112,9 @@ UNKNOWN = ""
 def choices_for(spec: FieldSpec, lang: str) -> list[tuple[str, Any]]:
     """(label, value) pairs for a choice widget in ``lang``; optional dropdowns start with 'unknown'."""
     li = 1 if lang == "zh" else 0
-    table = CHOICE_LABELS["drug"] if spec.kind == "radio" else CHOICE_LABELS.get(spec.path, {})
+    table = CHOICE_LABELS[spec.kind] if spec.kind in ("drug", "bool") else CHOICE_LABELS.get(spec.path, {})
+    if spec.kind == "radio":
+        table = CHOICE_LABELS["drug"]
     pairs = [(table[v][li] if v in table else str(v), v if spec.kind != "choice_int" else str(v)) for v in spec.choices]
     if spec.kind in ("choice", "choice_int") and spec.default is None:
         pairs.insert(0, ("unknown" if lang != "zh" else "未知", UNKNOWN))
@@ -169,9 +174,9 @@ def values_to_profile(values: Sequence[Any]) -> tuple[dict[str, Any], list[str]]
             if not value:
                 continue
         elif spec.kind == "bool":
-            value = bool(value)
-            if not value:
+            if value in (None, "", "unknown"):
                 continue
+            value = value is True or value == "yes"
         elif spec.kind == "radio":
             value = value or spec.default
             if value == "unknown":  # not stated: left out, so the rules core treats it as unknown
@@ -209,7 +214,7 @@ def profile_to_values(data: Mapping[str, Any]) -> list[Any]:
         elif spec.kind == "multi":
             out.append([x for x in v if x in spec.choices] if isinstance(v, list) else [])
         else:
-            out.append(v if isinstance(v, bool) else spec.default)
+            out.append(("no", "yes")[v] if isinstance(v, bool) else spec.default)
     return out
 
 
@@ -241,6 +246,7 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "platelets": 140,
     "hbv": "anti_hbc_positive",
     "igg_mg_dl": 350,
+    "uncontrolled_hypertension": False,
     "recurrent_infections": True,
 }
 """A worked example for the 'Load example patient' button."""
@@ -257,7 +263,7 @@ def inputs_markdown(profile: Mapping[str, Any], lang: str = "en") -> str:
     for spec in FIELDS:
         v = _get(profile, spec.path)
         if v is None or v == []:
-            shown = unknown if spec.kind != "bool" else ("no", "否")[li]
+            shown = unknown
         elif spec.kind == "bool":
             shown = ("yes", "是")[li] if v else ("no", "否")[li]
         elif spec.kind == "multi":

@@ -105,8 +105,9 @@ def _widget(gr: Any, spec: FieldSpec, labels: Labels) -> Any:
     if spec.kind == "multi":
         comp = gr.CheckboxGroup(choices=list(spec.choices), value=[], label=label, elem_id=eid, min_width=180)
         return labels.add(comp, label=spec.label)
-    comp = gr.Checkbox(value=False, label=label, elem_id=eid, min_width=180)
-    return labels.add(comp, label=spec.label)
+    # yes / no / unknown: a checkbox cannot say "not asked", and the rules core treats that as unknown
+    comp = gr.Radio(choices=choices_for(spec, "en"), value=spec.default, label=label, elem_id=eid, min_width=180)
+    return labels.add(comp, label=spec.label, choices=partial(_choices, spec))
 
 
 def field_errors(problems: Sequence[str], lang: str) -> tuple[list[str], str]:
