@@ -11,17 +11,24 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run index test test-fast browser lint eval bench load api clean
+.PHONY: install install-dev run index test test-fast browser lint eval bench load api clean
 
+# `make run` needs only the runtime; the test and lint tools (pytest, playwright, mypy, ruff) come with `make test`.
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# The CPU build of torch lies on this machine (/opt/wheels); elsewhere pip takes it from PyPI.
 	$(PIP) install -q "torch==2.13.0" || $(PIP) install -q "torch>=2.4,<2.15"
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 index: install
 	$(VENV)/bin/cd38-guide index
@@ -37,13 +44,13 @@ browser:
 	elif command -v chromium >/dev/null 2>&1; then echo "note: fonts-noto-cjk is missing; Chinese shows as boxes in screenshots" >&2; \
 	else echo "chromium is missing and this is not root: run 'sudo apt-get install chromium chromium-driver fonts-noto-cjk'" >&2; exit 1; fi
 
-test: install browser
+test: install-dev browser
 	$(PY) -m pytest
 
-test-fast: install
+test-fast: install-dev
 	$(PY) -m pytest -m "not slow"
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check src tests app.py
 	$(VENV)/bin/mypy src
 
@@ -53,7 +60,7 @@ eval: install
 bench: install
 	$(VENV)/bin/cd38-guide bench
 
-load: install
+load: install-dev
 	$(PY) eval/load_test.py --url http://$(HOST):$(PORT)/
 
 # The REST API and CDS Hooks alone (no web app), WORKERS processes each with its own loaded index.

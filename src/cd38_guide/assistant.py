@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 
 from cd38_guide import audit
@@ -54,9 +54,15 @@ def clean_question(text: object, max_chars: int) -> str:
 class Assistant:
     """Question answering over the corpus; thread-safe after construction, the model loads once."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self._embedder = embedder
+        self._progress = progress  # called while the index is (re)built, for a progress bar
         self._lock = threading.Lock()
 
     @cached_property
@@ -70,7 +76,7 @@ class Assistant:
     @cached_property
     def index(self) -> LoadedIndex:
         with self._lock:
-            return ensure_index(self.corpus, self.embedder, self.settings)
+            return ensure_index(self.corpus, self.embedder, self.settings, self._progress)
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -90,7 +90,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         for target in written:  # refuse to leave a document the corpus cannot load
             target.unlink(missing_ok=True)
         raise
-    manifest = build_index(corpus, MiniLMEmbedder(settings.model), settings, force=args.force)
+    from cd38_guide.progress import index_progress
+
+    with index_progress() as progress:
+        manifest = build_index(corpus, MiniLMEmbedder(settings.model), settings, force=args.force, progress=progress)
     if args.json:
         print(json.dumps({"manifest": manifest.model_dump(), "added": [str(p) for p in written]}, indent=2))
     else:

@@ -54,7 +54,8 @@ def check_structure(draft: Draft, corpus: Corpus, today: datetime.date) -> None:
     assert text.startswith(f"# {draft.title}\n")
     assert "DRAFT for clinician review" in text
     assert today.isoformat() in text and draft.date == today.isoformat()
-    assert draft.corpus_version == f"{len(corpus.passages)} passages, {corpus.hash[:12]}"
+    passages = "passages, " if draft.language == "en" else "个段落，"  # no English word in a Chinese sheet
+    assert draft.corpus_version == f"{len(corpus.passages)} {passages}{corpus.hash[:12]}"
     assert draft.corpus_version in text
     assert draft.statements and draft.references
     # References are numbered 1..n, each a distinct existing passage with its provenance.

@@ -160,3 +160,32 @@ def test_real_model_embeds_offline():
     assert abs(float((vecs[0] ** 2).sum()) - 1.0) < 1e-4
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+def test_progress_reports_every_text_embedded_and_matches_a_build_without_it(fake_settings, fake_embedder, monkeypatch):
+    import io
+
+    import numpy as np
+
+    from cd38_guide.index import store
+    from cd38_guide.progress import index_progress
+
+    monkeypatch.setattr(store, "EMBED_BATCH", 3)  # several steps on the small test corpus
+    corpus = load_corpus(fake_settings.all_corpus_dirs)
+    calls: list[tuple[int, int]] = []
+    m = build_index(corpus, fake_embedder, fake_settings, progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 2 and calls[-1] == (m.embedded_new, m.embedded_new)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and {t for _, t in calls} == {m.embedded_new}
+    with_progress = np.load(fake_settings.home / "current" / store.SENTENCE_VECTORS)
+    calls.clear()
+    assert build_index(corpus, fake_embedder, fake_settings, progress=calls.append).build_id == m.build_id
+    assert calls == []  # up to date: nothing built, nothing reported
+    forced = build_index(corpus, fake_embedder, fake_settings, force=True)
+    assert np.allclose(np.load(fake_settings.home / "current" / store.SENTENCE_VECTORS), with_progress)
+    assert forced.embedded_new == 0  # all from the cache
+    out = io.StringIO()  # not a terminal: a line to start and one per quarter, no bar
+    with index_progress(out) as progress:
+        for done in range(0, 101, 10):
+            progress(done, 100)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("cd38-guide: building the search index (100 texts") and len(lines) == 6

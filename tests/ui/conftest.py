@@ -38,7 +38,11 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """`cd38-guide serve --port <free>` over the project corpus with CD38_GUIDE_HOME in a temp dir (no login
-    variables); yields {url, pid, log}; stopped at the end of the session."""
+    variables); yields {url, pid, log}; stopped at the end of the session. CD38_GUIDE_TEST_URL=http://... uses an
+    already running server instead (for a quick loop while working on the layout)."""
+    if os.environ.get("CD38_GUIDE_TEST_URL"):
+        yield {"url": os.environ["CD38_GUIDE_TEST_URL"], "pid": None, "log": None}
+        return
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CD38_GUIDE_")}
     env.update(

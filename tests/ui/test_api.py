@@ -73,7 +73,8 @@ def test_ask_refuses_an_empty_question(client) -> None:
 def test_check_returns_the_report_contract(client) -> None:
     profile = {"age": 72, "prior_lines": 2, "exposure": {"lenalidomide": "refractory"}, "hbv": "negative"}
     report = client.predict(json.dumps(profile), api_name="/check")
-    assert set(report) == {"frailty", "anti_cd38", "regimens", "flags", "ruleset_version"}
+    # the contract keys are all there (the rules core may add more, such as "order" and "unknown")
+    assert {"frailty", "anti_cd38", "regimens", "flags", "ruleset_version"} <= set(report)
     assert [r["code"] for r in report["regimens"]] == ["DRd", "DVd", "DKd", "DPd", "IsaPd", "IsaKd"]
     assert {r["verdict"] for r in report["regimens"]} <= {"option", "caution", "avoid"}
     assert report["regimens"][0]["verdict"] == "avoid"  # lenalidomide-refractory -> DRd avoid

@@ -47,6 +47,10 @@ def test_ask_shows_cited_passages_and_opens_one(page, shot) -> None:
     # the plain-text copy holds the references; the copy button puts it on the clipboard
     page.click("#copy-btn")
     page.wait_for_function("navigator.clipboard.readText().then(t => t.includes('References'))", timeout=10_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    refs = copied.split("References", 1)[1].strip().splitlines()
+    cited = [line for line in refs if line.startswith("[")]
+    assert cited and all(re.search(r"https?://\S+", line) for line in cited), cited  # every reference has its URL
     shot("ask")
 
 
@@ -95,6 +99,7 @@ def fill_patient(page) -> None:
     page.fill("#f-prior_lines input", "2")
     page.locator("#f-exposure-lenalidomide").get_by_label("refractory").check()
     page.locator("#f-exposure-bortezomib").get_by_label("exposed").check()
+    page.locator("#f-anti_cd38-status").get_by_label("never given").check()  # untouched, it would be unknown
     page.fill("#f-crcl_ml_min input", "55")
 
 
@@ -126,7 +131,11 @@ def test_patient_check_reads_the_verdict_table_and_opens_evidence(page, shot, tm
     with page.expect_download() as dl:
         page.click("#dl-md")
     dl.value.save_as(tmp_path / "report.md")
-    assert "| DRd |" in (tmp_path / "report.md").read_text()
+    md = (tmp_path / "report.md").read_text()
+    assert "| DRd |" in md
+    # the patient's inputs head the report, unknown fields said to be unknown
+    assert "### Patient inputs" in md and "- **Age (years, 18-120):** 72" in md
+    assert "- **Lenalidomide (R):** refractory" in md and "- **ECOG performance status:** unknown (not given)" in md
     shot("patient")
 
 
@@ -136,9 +145,10 @@ def test_invalid_profile_shows_messages_beside_the_fields(page, shot) -> None:
     page.fill("#f-anc input", "low")
     page.click("#check-btn")
     page.wait_for_selector("#err-age .field-error", timeout=TIMEOUT)
-    assert page.locator("#err-age").inner_text() == "age: must be between 18 and 120 (got 150)"
-    assert page.locator("#err-prior_lines").inner_text() == "prior_lines: required (between 1 and 30)"
-    assert "anc: must be a number" in page.locator("#err-anc").inner_text()
+    # messages name the field as the form labels it, never by its key
+    assert page.locator("#err-age").inner_text() == "Age: must be between 18 and 120 (got 150)"
+    assert page.locator("#err-prior_lines").is_hidden()  # left empty: unknown, not an error
+    assert "ANC: must be a number" in page.locator("#err-anc").inner_text()
     assert page.locator("#err-crcl_ml_min").is_hidden()
     # beside the field: the message sits right under its input, within the same column
     field, err = page.locator("#f-age").bounding_box(), page.locator("#err-age").bounding_box()
@@ -166,7 +176,7 @@ def test_profile_loads_from_a_json_file(page, tmp_path: Path) -> None:
     bad.write_text('{"age": 81, "prior_lines": 3, "ecog": 9}')
     page.locator("input[type=file]").first.set_input_files(str(bad))
     page.wait_for_selector("#err-ecog .field-error", timeout=TIMEOUT)
-    assert "ecog: must be between 0 and 4" in page.locator("#err-ecog").inner_text()
+    assert "ECOG: must be between 0 and 4" in page.locator("#err-ecog").inner_text()
 
 
 def test_switch_to_chinese_relabels_the_page(page, shot) -> None:
@@ -213,13 +223,20 @@ def test_education_tab_makes_a_draft(page, shot) -> None:
 
 def test_evaluation_tab(page, shot) -> None:
     open_tab(page, "Evaluation")
-    text = page.locator("#ev-report").inner_text() + page.locator("#ev-bench").inner_text()
-    assert text.strip()  # the report, or a clear note that it is missing
     from cd38_guide.ui.pages import default_reports_dir
 
     reports = default_reports_dir()
+    if (reports / "report.json").is_file():
+        assert "What it gets right" in page.locator("#ev-summary").inner_text()  # plain words first
+    assert page.locator("#ev-report").is_hidden()  # the technical tables are folded below the summary
+    page.get_by_text("Technical report: retrieval and answer metrics").click()
+    page.get_by_text("Technical report: speed and memory").click()
+    expect(page.locator("#ev-report")).to_be_visible(timeout=TIMEOUT)
+    text = page.locator("#ev-report").inner_text() + page.locator("#ev-bench").inner_text()
+    assert text.strip()  # the report, or a clear note that it is missing
     if not (reports / "report.md").is_file():
         assert "No report found at" in text
+    page.get_by_text("Technical report: figures").click()
     for elem, name in (("#ev-recall", "recall_at_k.png"), ("#ev-latency", "latency_by_stage.png")):
         if (reports / name).is_file():  # the committed figure is shown (scrolled to, as images load lazily)
             page.locator(elem).scroll_into_view_if_needed()

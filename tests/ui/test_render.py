@@ -111,7 +111,8 @@ def test_parse_number_refuses_non_numbers(text: object) -> None:
 
 def test_empty_form_is_unknown_and_round_trips_a_profile() -> None:
     data, problems = values_to_profile(default_values())
-    assert problems == [] and data == {"anti_cd38": {"status": "naive"}, "neuropathy_grade": 0, "hbv": "unknown"}
+    # an untouched drug or antibody history is unknown (left out), never "never given"
+    assert problems == [] and data == {"neuropathy_grade": 0, "hbv": "unknown"}
     data, problems = values_to_profile(profile_to_values(EXAMPLE_PROFILE))
     assert problems == []
     assert data["age"] == 77 and data["anc"] == 1.8 and data["exposure"] == EXAMPLE_PROFILE["exposure"]
@@ -166,7 +167,8 @@ def test_evaluation_pages_show_reports_or_say_they_are_missing(tmp_path) -> None
     )
     assert "recall@5 0.9" in read_report_md(tmp_path, "en") and "![" not in read_report_md(tmp_path, "en")
     bench = render_bench(tmp_path, "en")
-    assert "query_p50_ms" in bench and "12.5" in bench and '<th scope="col">chunks</th>' in bench
+    assert "Answer time, median (ms)" in bench and "12.5" in bench and '<th scope="col">chunks</th>' in bench
+    assert "query_p50_ms" not in bench and "recall at 10" in bench  # keys in words, never snake_case
     (tmp_path / "bench.json").write_text("{broken")
     assert "bench.json" in render_bench(tmp_path, "en")
 

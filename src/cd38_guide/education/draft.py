@@ -102,8 +102,10 @@ class Draft(Frozen):
     adapted_to_patient: bool = Field(default=False, description="A patient profile's rules report was applied.")
 
 
-def corpus_version(corpus: Corpus) -> str:
-    """'176 passages, ea8ef512cf73': enough to tell which evidence base a draft was made from."""
+def corpus_version(corpus: Corpus, lang: str = "en") -> str:
+    """'176 passages, ea8ef512cf73' ('176 个段落，ea8ef512cf73'): which evidence base a draft was made from."""
+    if lang == "zh":
+        return f"{len(corpus.passages)} 个段落，{corpus.hash[:12]}"
     return f"{len(corpus.passages)} passages, {corpus.hash[:12]}"
 
 
@@ -265,7 +267,7 @@ def make_draft(
         language=language,
         title=content.title(language),
         date=today.isoformat(),
-        corpus_version=corpus_version(corpus),
+        corpus_version=corpus_version(corpus, language),
         text="",
         grade=None,
         statements=tuple(statements),

@@ -173,7 +173,8 @@ def draft_to_html(draft: Draft, *, standalone: bool = False) -> str:
         )
         if target:
             link = f' <a href="{e(target)}">{e(target)}</a>'
-        text = " ".join(_reference_parts(ref))
+        # the link already shows the URL: the text keeps the citation and identifiers, so each URL appears once
+        text = " ".join(part for part in _reference_parts(ref) if part != ref.url)
         where = f"{labels['passage']} <code>{e(ref.passage_id)}</code> ({e(ref.title)}: {e(ref.heading)})"
         out.append(f'<li id="{anchor}-ref-{ref.n}" value="{ref.n}">{e(text)}{link} {where}</li>')
     out.append("</ol>")

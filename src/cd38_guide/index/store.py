@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,10 @@ CHUNKS = "chunks.jsonl"
 SENTENCES = "sentences.json"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 BM25_DIR = "bm25"
+EMBED_BATCH = 64  # texts per progress step while building
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: texts embedded so far out of those a build has to embed."""
 
 
 def chunk_int_id(chunk_id: str) -> int:
@@ -77,6 +82,8 @@ class EmbeddingCache:
         self.embedder = embedder
         self.vectors: dict[str, np.ndarray] = {}
         self.new = 0
+        self.progress: Progress | None = None
+        self.total = 0
         keys_path, vec_path = self.dir / "keys.json", self.dir / "vectors.npy"
         try:
             keys = json.loads(keys_path.read_text())
@@ -89,13 +96,21 @@ class EmbeddingCache:
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
-        if missing:
-            vecs = self.embedder.embed([t for _, t in missing])
-            self.vectors.update({k: v for (k, _), v in zip(missing, vecs, strict=True)})
-            self.new += len(missing)
+        step = EMBED_BATCH if self.progress is not None else max(len(missing), 1)
+        for i in range(0, len(missing), step):
+            part = missing[i : i + step]
+            vecs = self.embedder.embed([t for _, t in part])
+            self.vectors.update({k: v for (k, _), v in zip(part, vecs, strict=True)})
+            self.new += len(part)
+            if self.progress is not None:
+                self.progress(self.new, max(self.total, self.new))
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self.vectors[k] for k in keys]).astype(np.float32)
+
+    def count_missing(self, texts: list[str]) -> int:
+        """How many distinct texts are not cached yet (what a build will embed)."""
+        return len({hashlib.sha256(t.encode()).hexdigest() for t in texts} - self.vectors.keys())
 
     def save(self, keep: set[str] | None = None) -> None:
         items = sorted((k, v) for k, v in self.vectors.items() if keep is None or k in keep)
@@ -149,8 +164,12 @@ def _fsync_tree(directory: Path) -> None:
                 os.fsync(f.fileno())
 
 
-def build_index(corpus: Corpus, embedder: Embedder, settings: Settings, *, force: bool = False) -> Manifest:
+def build_index(
+    corpus: Corpus, embedder: Embedder, settings: Settings, *, force: bool = False, progress: Progress | None = None
+) -> Manifest:
     """Build the index for ``corpus`` unless an identical one is current; swap it in atomically.
+
+    ``progress(done, total)`` is called as texts are embedded (for a progress bar); never when nothing is built.
 
     Returns:
         The manifest of the current (new or already up-to-date) index.
@@ -176,22 +195,26 @@ def build_index(corpus: Corpus, embedder: Embedder, settings: Settings, *, force
                     return current
             except IndexStateError:
                 pass
-        return _build_locked(corpus, embedder, settings, key)
+        return _build_locked(corpus, embedder, settings, key, progress)
     finally:
         lock.release()
 
 
-def _build_locked(corpus: Corpus, embedder: Embedder, settings: Settings, key: str) -> Manifest:
+def _build_locked(
+    corpus: Corpus, embedder: Embedder, settings: Settings, key: str, progress: Progress | None = None
+) -> Manifest:
     t0 = time.perf_counter()
     home = settings.home
     passages = list(corpus.passages.values())
     chunks = chunk_passages(passages, embedder.count_tokens, settings.chunking)
     cache = EmbeddingCache(home / "cache", embedder)
-    chunk_vecs = cache.embed([c.embed_text for c in chunks])
     sentence_keys = [(p.id, s.start, s.end) for p in passages for s in p.sentences]
     sent_texts = [
         sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys
     ]
+    cache.progress = progress
+    cache.total = cache.count_missing([c.embed_text for c in chunks] + sent_texts)
+    chunk_vecs = cache.embed([c.embed_text for c in chunks])
     sent_vecs = cache.embed(sent_texts)
 
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
@@ -309,11 +332,13 @@ def open_index(corpus: Corpus, embedder: Embedder, settings: Settings) -> Loaded
     )
 
 
-def ensure_index(corpus: Corpus, embedder: Embedder, settings: Settings) -> LoadedIndex:
-    """Open the index, rebuilding it first when it is missing, stale or corrupt."""
+def ensure_index(
+    corpus: Corpus, embedder: Embedder, settings: Settings, progress: Progress | None = None
+) -> LoadedIndex:
+    """Open the index, rebuilding it first when it is missing, stale or corrupt (``progress`` as in build_index)."""
     try:
         return open_index(corpus, embedder, settings)
     except IndexStateError as err:
         log.warning("rebuilding the index: %s", err)
-    build_index(corpus, embedder, settings)
+    build_index(corpus, embedder, settings, progress=progress)
     return open_index(corpus, embedder, settings)

@@ -9,6 +9,7 @@ import atexit
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
     from cd38_guide.rules import RULESET_VERSION
     from cd38_guide.ui.ask_tab import build_ask_tab
     from cd38_guide.ui.education_tab import build_education_tab
+    from cd38_guide.ui.eval_summary import render_summary
     from cd38_guide.ui.pages import default_reports_dir, figure, read_report_md, render_about, render_bench
     from cd38_guide.ui.patient_tab import build_patient_tab
     from cd38_guide.ui.report_html import render_report
@@ -109,7 +111,7 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                 lang_radio = gr.Radio(
                     LANG_CHOICES, value="en", label="Interface language / 界面语言", elem_id="lang-radio"
                 )
-        with gr.Tabs(elem_id="tabs"):
+        with gr.Tabs(elem_id="tabs", overflow_behavior="wrap"):
             with labels.add(gr.Tab(t("tab_ask", "en"), id="ask", elem_id="tab-ask"), label="tab_ask"):
                 ask = build_ask_tab(assistant, passages, labels, lang_radio)
             with labels.add(gr.Tab(t("tab_patient", "en"), id="patient", elem_id="tab-patient"), label="tab_patient"):
@@ -120,16 +122,22 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                 build_education_tab(corpus, labels, lang_radio, patient.profile_state, out_dir)
             with labels.add(gr.Tab(t("tab_eval", "en"), id="eval", elem_id="tab-eval"), label="tab_eval"):
                 labels.add(gr.Markdown(t("ev_intro", "en")), value="ev_intro")
+                summary_html = gr.HTML(render_summary(reports, "en"), elem_id="ev-summary-box")
+                with labels.add(gr.Accordion(t("ev_report", "en"), open=False, elem_id="ev-acc"), label="ev_report"):
+                    report_md = gr.Markdown(read_report_md(reports, "en"), elem_id="ev-report")
+                with labels.add(
+                    gr.Accordion(t("ev_bench", "en"), open=False, elem_id="ev-bench-acc"), label="ev_bench"
+                ):
+                    bench_html = gr.HTML(render_bench(reports, "en"), elem_id="ev-bench")
+                with labels.add(
+                    gr.Accordion(t("ev_figures", "en"), open=False, elem_id="ev-fig-acc"), label="ev_figures"
+                ):
+                    with gr.Row():
+                        recall_png = _figure(labels, reports, "recall_at_k.png", "ev_recall", "ev-recall")
+                        latency_png = _figure(labels, reports, "latency_by_stage.png", "ev_latency", "ev-latency")
                 reload_btn = labels.add(
                     gr.Button(t("ev_reload", "en"), size="sm", elem_id="ev-reload"), value="ev_reload"
                 )
-                with labels.add(gr.Accordion(t("ev_report", "en"), open=True), label="ev_report"):
-                    report_md = gr.Markdown(read_report_md(reports, "en"), elem_id="ev-report")
-                with labels.add(gr.Accordion(t("ev_bench", "en"), open=True), label="ev_bench"):
-                    bench_html = gr.HTML(render_bench(reports, "en"), elem_id="ev-bench")
-                with gr.Row():
-                    recall_png = _figure(labels, reports, "recall_at_k.png", "ev_recall", "ev-recall")
-                    latency_png = _figure(labels, reports, "latency_by_stage.png", "ev_latency", "ev-latency")
             with labels.add(gr.Tab(t("tab_about", "en"), id="about", elem_id="tab-about"), label="tab_about"):
                 about_html = gr.HTML(about("en"), elem_id="about")
 
@@ -138,11 +146,15 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
             return [
                 read_report_md(reports, lang),
                 render_bench(reports, lang),
+                render_summary(reports, lang),
                 *(gr.update(value=png, visible=png is not None) for png in pngs),
             ]
 
         reload_btn.click(
-            reload_reports, [lang_radio], [report_md, bench_html, recall_png, latency_png], api_visibility="private"
+            reload_reports,
+            [lang_radio],
+            [report_md, bench_html, summary_html, recall_png, latency_png],
+            api_visibility="private",
         )
 
         from cd38_guide.ui.render import esc as _esc
@@ -158,12 +170,22 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
                 about(lang),
                 read_report_md(reports, lang),
                 render_bench(reports, lang),
+                render_summary(reports, lang),
             ]
 
         lang_radio.change(
             switch,
             [lang_radio, ask.turns, patient.report_state],
-            [*labels.components, ask.convo, ask.sources, patient.report_html, about_html, report_md, bench_html],
+            [
+                *labels.components,
+                ask.convo,
+                ask.sources,
+                patient.report_html,
+                about_html,
+                report_md,
+                bench_html,
+                summary_html,
+            ],
             api_visibility="private",
             queue=False,
         )
@@ -202,10 +224,20 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
             "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
         )
     from cd38_guide.assistant import Assistant
+    from cd38_guide.progress import index_progress
+    from cd38_guide.ui.starting import StartingPage
 
-    assistant = Assistant().warm()
-    assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user does
-    demo = build_app(assistant)
+    print("cd38-guide: loading the corpus, the model and the index...", file=sys.stderr, flush=True)
+    # Until the app listens, the address shows a status page (with the index build's progress), not an error.
+    with StartingPage(host, port) as page, index_progress() as progress:
+
+        def both(done: int, total: int) -> None:
+            progress(done, total)
+            page.progress(done, total)
+
+        assistant = Assistant(progress=both).warm()
+        assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user
+        demo = build_app(assistant)
     from cd38_guide.api import ApiService, mount_kwargs
 
     demo.queue(default_concurrency_limit=4).launch(
@@ -215,5 +247,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         show_error=False,
         # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
         app_kwargs=mount_kwargs(ApiService(assistant), credentials=(user, password) if user and password else None),
+        quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line below gives the URL
+        prevent_thread_lock=True,
         **launch_options(),
     )
+    shown = f"[{host}]" if ":" in host else host
+    print(f"cd38-guide: ready at http://{shown}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
+    demo.block_thread()

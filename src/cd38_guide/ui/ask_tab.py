@@ -46,7 +46,7 @@ def build_ask_tab(assistant: Any, passages: Mapping[str, Any], labels: Labels, l
     turns = gr.State([])
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):
-            convo = gr.HTML(render_conversation([], "en", passages), elem_id="convo", max_height=620, autoscroll=True)
+            convo = gr.HTML(render_conversation([], "en", passages), elem_id="convo", max_height=620, autoscroll=False)
             question = labels.add(
                 gr.Textbox(
                     label=t("question", "en"),

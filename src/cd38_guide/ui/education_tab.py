@@ -85,7 +85,11 @@ def build_education_tab(corpus: Any, labels: Labels, lang_radio: Any, profile_st
         first = topic_choices(topics, "en")
         topic = labels.add(
             gr.Dropdown(
-                choices=first, value=first[0][1] if first else None, label=t("e_topic", "en"), elem_id="e-topic"
+                choices=first,
+                value=first[0][1] if first else None,
+                label=t("e_topic", "en"),
+                elem_id="e-topic",
+                min_width=300,  # the title stays readable: on a phone the topic takes the whole row
             ),
             label="e_topic",
             choices=lambda lang: topic_choices(topics, lang),
@@ -105,6 +109,7 @@ def build_education_tab(corpus: Any, labels: Labels, lang_radio: Any, profile_st
                 choices=[("English", "en"), ("中文", "zh")], value="en", label=t("e_language", "en"), elem_id="e-lang"
             ),
             label="e_language",
+            value=lambda lang: lang,  # the sheet follows the interface language; the clinician can still switch
         )
     use_patient = labels.add(
         gr.Checkbox(value=False, label=t("e_use_patient", "en"), elem_id="e-use-patient"), label="e_use_patient"

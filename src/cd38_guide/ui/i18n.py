@@ -1,6 +1,7 @@
 """Interface labels in English and Chinese; the language radio relabels components from this table.
 
-Only labels are translated: answers, passages, rule reasons and reports stay in the language they were written in.
+Labels are translated here; quoted passages stay in the language they were written in. Report vocabulary (flag
+labels, field names, units, rule messages) lives in ``vocab.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "subtitle": (
         "Cited answers on anti-CD38 antibodies (daratumumab, isatuximab) in relapsed/refractory multiple myeloma. "
         "Decision support for clinicians, not a prescriber.",
-        "抗CD38单抗（达雷妥尤单抗、伊沙妥昔单抗）治疗复发/难治性多发性骨髓瘤的循证问答，每条均附出处。"
+        "抗CD38单抗（达雷妥尤单抗、艾沙妥昔单抗）治疗复发/难治性多发性骨髓瘤的循证问答，每条均附出处。"
         "供临床医生参考的决策支持工具，不能代替处方决定。",
     ),
     "ui_language": ("Interface language", "界面语言"),
@@ -66,11 +67,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rel_weak": ("weak", "弱"),
     "via": ("via", "二手来源"),
     "evidence_passages": ("Evidence passages", "证据段落"),
+    "no_year": ("n.d.", "年份不详"),
+    "link": ("link", "链接"),
+    "src_note": ("Source note", "出处说明"),
+    "ev_figures": ("Technical report: figures", "技术报告：图表"),
+    "direct_answer": ("Answer", "回答"),
+    "quotes_head": ("What the sources say", "出处原文"),
+    "cmp_table": ("Comparison table", "对比表"),
+    "cmp_caveat": (
+        "Figures from different trials: a cross-trial comparison is not randomised evidence.",
+        "数据来自不同试验：跨试验比较不是随机对照证据。",
+    ),
+    "missing_what": ("What the corpus lacks", "语料中缺少的内容"),
+    "sure_high": ("Well supported:", "证据较充分："),
+    "sure_medium": ("Supported, mainly by one passage:", "有证据支持，主要来自一个段落："),
+    "sure_low": ("Thin support, a single passage:", "证据有限，仅来自一个段落："),
+    "sure_note": (
+        "read the quoted sources before acting. The bars beside the sources show how closely each matches the "
+        "question compared with the best one; they do not grade the evidence.",
+        "采取行动前请阅读引用的原文。出处旁的条形表示各段落与问题的匹配程度（相对于最匹配的段落），并非证据等级。",
+    ),
+    "user_added": ("Added by a user: not part of the reviewed corpus", "用户添加：不属于经审核的语料"),
+    "user_added_quoted": ("Quotes a user-added passage:", "引用了用户添加的段落："),
     # patient tab
     "p_intro": (
-        "Fill in what you know: an empty field is **unknown** and is never assumed normal. "
-        "Age and prior lines are required. The report names the corpus passages behind every verdict.",
-        "请填写已知信息：空白字段视为**未知**，不会被假定为正常。年龄和既往治疗线数为必填。报告会列出每项结论所依据的语料段落。",
+        "Fill in what you know: an empty field is **unknown** and is never assumed normal; the report says which "
+        "verdicts could change with what is not stated, and names the corpus passages behind every verdict.",
+        "请填写已知信息：空白字段视为**未知**，不会被假定为正常；报告会说明哪些结论可能随未填写的信息而改变，"
+        "并列出每项结论所依据的语料段落。",
     ),
     "p_basics": ("Patient and fitness", "患者与体能"),
     "p_drugs": ("Prior therapy", "既往治疗"),
@@ -116,6 +140,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_score": ("Score", "评分"),
     "r_method": ("Method", "方法"),
     "r_missing": ("Missing for a fuller score", "缺少的字段"),
+    "r_simplified": ("simplified", "简化评分"),
+    "r_depends": ("Could change with what is not stated", "可能随未填写的信息而改变"),
     "r_cd38": ("Anti-CD38 status", "抗CD38状态"),
     "r_status": ("Status", "状态"),
     "r_reasons": ("Reasons", "理由"),
@@ -167,11 +193,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "none": ("none", "无"),
     # evaluation tab
     "ev_intro": (
-        "The latest evaluation and benchmark committed with this version (eval/reports/latest).",
-        "随本版本提交的最新评估与基准测试结果（eval/reports/latest）。",
+        "How well the assistant answers, measured on a fixed set of test questions before this version was released.",
+        "本版本发布前，用一组固定的测试问题衡量助手的回答质量。",
     ),
-    "ev_report": ("Evaluation report", "评估报告"),
-    "ev_bench": ("Benchmark figures", "基准测试数据"),
+    "ev_report": ("Technical report: retrieval and answer metrics", "技术报告：检索与回答指标"),
+    "ev_bench": ("Technical report: speed and memory", "技术报告：速度与内存"),
+    "ev_right": ("What it gets right", "做得好的地方"),
+    "ev_wrong": ("Where it falls short", "不足之处"),
+    "ev_how": ("How it was measured", "如何测量"),
     "ev_recall": ("Recall at k", "前 k 召回率"),
     "ev_latency": ("Latency by stage", "各阶段延迟"),
     "ev_reload": ("Reload reports", "重新载入报告"),
@@ -201,6 +230,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "其余内容均根据试验论文、说明书、指南和综述以本项目自己的语言撰写。超出这些文献范围的问题将不予回答，而不是猜测。",
     ),
     "ab_version": ("Version", "版本"),
+    "ab_index": ("index", "索引"),
+    "ab_model": ("model", "模型"),
+    "ab_corpus_hash": ("corpus hash", "语料哈希"),
     "ab_doc_table": ("Documents", "文献列表"),
     "ab_kind": ("Kind", "类型"),
     "ab_year": ("Year", "年份"),

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cd38_guide.ui.html_base import esc, links_html
 from cd38_guide.ui.i18n import t
-from cd38_guide.ui.render import esc, source_link
+from cd38_guide.ui.vocab import source_kind
 
 
 def default_reports_dir() -> Path:
@@ -29,23 +30,19 @@ def render_about(corpus: Any, lang: str, *, version: str, ruleset: str, manifest
     stats = corpus_stats(corpus)
     rows = []
     for d in sorted(corpus.documents, key=lambda d: (d.provenance.source_kind, d.title.lower())):
-        links = " · ".join(
-            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-            for label, url in source_link(d.provenance.model_dump())
-            if url.startswith(("https://", "http://"))
-        )
+        links = links_html(d.provenance.model_dump(), lang)
         rows.append(
-            f"<tr><td>{esc(d.title)}</td><td>{esc(d.provenance.source_kind)}</td>"
+            f"<tr><td>{esc(d.title)}</td><td>{esc(source_kind(d.provenance.source_kind, lang))}</td>"
             f"<td>{esc(d.provenance.year or '')}</td>"
-            f"<td>{len(d.passages)}</td><td>{esc(d.provenance.citation)}"
-            + (f"<br>{links}" if links else "")
-            + "</td></tr>"
+            f'<td data-label="{esc(t("ab_n_passages", lang))}">{len(d.passages)}</td>'
+            f"<td>{esc(d.provenance.citation)}" + (f"<br>{links}" if links else "") + "</td></tr>"
         )
     build = ""
     if manifest is not None:
         build = (
-            f"<li>index {esc(getattr(manifest, 'build_id', ''))}, model {esc(getattr(manifest, 'model_id', ''))}, "
-            f"corpus hash <code>{esc(str(getattr(manifest, 'corpus_hash', ''))[:12])}</code></li>"
+            f"<li>{esc(t('ab_index', lang))} {esc(getattr(manifest, 'build_id', ''))}, "
+            f"{esc(t('ab_model', lang))} {esc(getattr(manifest, 'model_id', ''))}, "
+            f"{esc(t('ab_corpus_hash', lang))} <code>{esc(str(getattr(manifest, 'corpus_hash', ''))[:12])}</code></li>"
         )
     return (
         f'<div class="about"><p class="statement" id="statement"><strong>{esc(t("ab_statement_head", lang))}</strong> '
@@ -57,10 +54,10 @@ def render_about(corpus: Any, lang: str, *, version: str, ruleset: str, manifest
         f"<h3>{esc(t('ab_not', lang))}</h3><p>{esc(t('ab_not_text', lang))}</p>"
         f"<h3>{esc(t('ab_version', lang))}</h3><ul><li>cd38-guide {esc(version)}</li>"
         f"<li>{esc(t('r_ruleset', lang))} {esc(ruleset)}</li>{build}</ul>"
-        f'<h3>{esc(t("ab_doc_table", lang))}</h3><table class="doc-table"><thead><tr>'
+        f'<h3>{esc(t("ab_doc_table", lang))}</h3><div class="table-scroll"><table class="doc-table"><thead><tr>'
         f'<th scope="col">{esc(t("ab_title", lang))}</th><th scope="col">{esc(t("ab_kind", lang))}</th>'
         f'<th scope="col">{esc(t("ab_year", lang))}</th><th scope="col">{esc(t("ab_n_passages", lang))}</th>'
-        f'<th scope="col">{esc(t("ab_ref", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f'<th scope="col">{esc(t("ab_ref", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>'
     )
 
 
@@ -85,7 +82,9 @@ def _fmt(value: Any) -> str:
 
 
 def render_bench(reports: Path, lang: str) -> str:
-    """bench.json as tables: the top-level figures, then the synthetic scale points if any."""
+    """bench.json as tables: the top-level figures (labelled in words), then the synthetic scale points if any."""
+    from cd38_guide.ui.eval_summary import bench_label
+
     path = reports / "bench.json"
     if not path.is_file():
         return (
@@ -100,14 +99,14 @@ def render_bench(reports: Path, lang: str) -> str:
         return f'<p class="missing">{esc(path)}: not a JSON object</p>'
     scalars = [(k, v) for k, v in data.items() if not isinstance(v, (list, dict))]
     out = ['<table class="bench-table"><tbody>']
-    out += [f'<tr><th scope="row">{esc(k)}</th><td>{esc(_fmt(v))}</td></tr>' for k, v in scalars]
+    out += [f'<tr><th scope="row">{esc(bench_label(k, lang))}</th><td>{esc(_fmt(v))}</td></tr>' for k, v in scalars]
     out.append("</tbody></table>")
     scale = data.get("scale")
     if isinstance(scale, list) and scale and all(isinstance(s, Mapping) for s in scale):
         cols = [c for c in scale[0] if not isinstance(scale[0][c], (list, dict))]
         out.append(
             '<table class="bench-table"><thead><tr>'
-            + "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
+            + "".join(f'<th scope="col">{esc(bench_label(c, lang))}</th>' for c in cols)
             + "</tr></thead><tbody>"
         )
         out += ["<tr>" + "".join(f"<td>{esc(_fmt(s.get(c)))}</td>" for c in cols) + "</tr>" for s in scale]

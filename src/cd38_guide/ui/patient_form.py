@@ -13,7 +13,10 @@ from typing import Any, Literal
 
 Kind = Literal["int", "float", "choice_int", "choice", "radio", "bool", "multi"]
 
-DRUG_STATUSES = ("naive", "exposed", "refractory")
+DRUG_STATUSES = ("unknown", "naive", "exposed", "refractory")
+"""A drug's history; "unknown" (the default) is left out of the profile, never read as "never given"."""
+YES_NO = ("unknown", "no", "yes")
+"""A yes/no fact; "unknown" (the default) is left out, since an unticked box cannot tell "no" from "not asked"."""
 CYTOGENETICS = ("del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q")
 
 
@@ -31,24 +34,24 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("age", "int", "age", required=True),
-    FieldSpec("prior_lines", "int", "prior_lines", required=True),
+    FieldSpec("age", "int", "age"),  # every field may be unknown: the report says what its verdicts rest on
+    FieldSpec("prior_lines", "int", "prior_lines"),
     FieldSpec("ecog", "choice_int", "ecog", choices=(0, 1, 2, 3, 4)),
     FieldSpec("charlson", "int", "charlson", unit_info=True),
     FieldSpec("adl", "choice_int", "adl", choices=tuple(range(7))),
     FieldSpec("iadl", "choice_int", "iadl", choices=tuple(range(9))),
-    FieldSpec("exposure.lenalidomide", "radio", "lenalidomide", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.pomalidomide", "radio", "pomalidomide", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.bortezomib", "radio", "bortezomib", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("exposure.carfilzomib", "radio", "carfilzomib", choices=DRUG_STATUSES, default="naive"),
-    FieldSpec("anti_cd38.status", "radio", "cd38_status", choices=DRUG_STATUSES, default="naive"),
+    FieldSpec("exposure.lenalidomide", "radio", "lenalidomide", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.pomalidomide", "radio", "pomalidomide", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.bortezomib", "radio", "bortezomib", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("exposure.carfilzomib", "radio", "carfilzomib", choices=DRUG_STATUSES, default="unknown"),
+    FieldSpec("anti_cd38.status", "radio", "cd38_status", choices=DRUG_STATUSES, default="unknown"),
     FieldSpec("anti_cd38.agent", "choice", "cd38_agent", choices=("daratumumab", "isatuximab")),
     FieldSpec("anti_cd38.months_since_last_dose", "float", "cd38_months", unit_info=True),
     FieldSpec("cytogenetics", "multi", "cytogenetics", choices=CYTOGENETICS, default=()),
     FieldSpec("crcl_ml_min", "float", "crcl", unit_info=True),
     FieldSpec("heart_failure_nyha", "choice_int", "nyha", choices=(0, 1, 2, 3, 4)),
     FieldSpec("lvef_percent", "float", "lvef", unit_info=True),
-    FieldSpec("uncontrolled_hypertension", "bool", "htn", default=False),
+    FieldSpec("uncontrolled_hypertension", "bool", "htn", choices=YES_NO, default="unknown"),
     FieldSpec("neuropathy_grade", "choice_int", "neuropathy", choices=(0, 1, 2, 3, 4), default=0),
     FieldSpec("anc", "float", "anc", unit_info=True),
     FieldSpec("platelets", "float", "platelets", unit_info=True),
@@ -60,7 +63,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         default="unknown",
     ),
     FieldSpec("igg_mg_dl", "float", "igg", unit_info=True),
-    FieldSpec("recurrent_infections", "bool", "infections", default=False),
+    FieldSpec("recurrent_infections", "bool", "infections", choices=YES_NO, default="unknown"),
 )
 PATHS: tuple[str, ...] = tuple(f.path for f in FIELDS)
 
@@ -87,12 +90,14 @@ CHOICE_LABELS: dict[str, dict[Any, tuple[str, str]]] = {
         3: ("3", "3 级"),
         4: ("4", "4 级"),
     },
+    "bool": {"unknown": ("unknown", "未知"), "no": ("no", "否"), "yes": ("yes", "是")},
     "drug": {
+        "unknown": ("unknown", "未知"),
         "naive": ("never given", "未用过"),
         "exposed": ("exposed", "用过（非难治）"),
         "refractory": ("refractory", "难治"),
     },
-    "anti_cd38.agent": {"daratumumab": ("daratumumab", "达雷妥尤单抗"), "isatuximab": ("isatuximab", "伊沙妥昔单抗")},
+    "anti_cd38.agent": {"daratumumab": ("daratumumab", "达雷妥尤单抗"), "isatuximab": ("isatuximab", "艾沙妥昔单抗")},
     "hbv": {
         "negative": ("negative", "阴性"),
         "hbsag_positive": ("HBsAg positive", "HBsAg 阳性"),
@@ -107,7 +112,9 @@ UNKNOWN = ""
 def choices_for(spec: FieldSpec, lang: str) -> list[tuple[str, Any]]:
     """(label, value) pairs for a choice widget in ``lang``; optional dropdowns start with 'unknown'."""
     li = 1 if lang == "zh" else 0
-    table = CHOICE_LABELS["drug"] if spec.kind == "radio" else CHOICE_LABELS.get(spec.path, {})
+    table = CHOICE_LABELS[spec.kind] if spec.kind in ("drug", "bool") else CHOICE_LABELS.get(spec.path, {})
+    if spec.kind == "radio":
+        table = CHOICE_LABELS["drug"]
     pairs = [(table[v][li] if v in table else str(v), v if spec.kind != "choice_int" else str(v)) for v in spec.choices]
     if spec.kind in ("choice", "choice_int") and spec.default is None:
         pairs.insert(0, ("unknown" if lang != "zh" else "未知", UNKNOWN))
@@ -167,12 +174,12 @@ def values_to_profile(values: Sequence[Any]) -> tuple[dict[str, Any], list[str]]
             if not value:
                 continue
         elif spec.kind == "bool":
-            value = bool(value)
-            if not value:
+            if value in (None, "", "unknown"):
                 continue
+            value = value is True or value == "yes"
         elif spec.kind == "radio":
             value = value or spec.default
-            if value == spec.default and spec.path.startswith("exposure."):
+            if value == "unknown":  # not stated: left out, so the rules core treats it as unknown
                 continue
         head, _, tail = spec.path.partition(".")
         if tail:
@@ -207,7 +214,7 @@ def profile_to_values(data: Mapping[str, Any]) -> list[Any]:
         elif spec.kind == "multi":
             out.append([x for x in v if x in spec.choices] if isinstance(v, list) else [])
         else:
-            out.append(v if isinstance(v, bool) else spec.default)
+            out.append(("no", "yes")[v] if isinstance(v, bool) else spec.default)
     return out
 
 
@@ -223,7 +230,12 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "charlson": 2,
     "adl": 6,
     "iadl": 7,
-    "exposure": {"lenalidomide": "refractory", "bortezomib": "exposed"},
+    "exposure": {
+        "lenalidomide": "refractory",
+        "pomalidomide": "naive",
+        "bortezomib": "exposed",
+        "carfilzomib": "naive",
+    },
     "anti_cd38": {"status": "refractory", "agent": "daratumumab", "months_since_last_dose": 9},
     "cytogenetics": ["gain1q"],
     "crcl_ml_min": 45,
@@ -234,9 +246,35 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "platelets": 140,
     "hbv": "anti_hbc_positive",
     "igg_mg_dl": 350,
+    "uncontrolled_hypertension": False,
     "recurrent_infections": True,
 }
 """A worked example for the 'Load example patient' button."""
+
+
+def inputs_markdown(profile: Mapping[str, Any], lang: str = "en") -> str:
+    """The patient's inputs as a Markdown list (every form field; an empty one is written as unknown), so an
+    exported report says what its verdicts rest on."""
+    from cd38_guide.ui.i18n import t
+
+    li = 1 if lang == "zh" else 0
+    unknown = ("unknown (not given)", "未知（未填写）")[li]
+    lines = [("### Patient inputs", "### 患者输入")[li], ""]
+    for spec in FIELDS:
+        v = _get(profile, spec.path)
+        if v is None or v == []:
+            shown = unknown
+        elif spec.kind == "bool":
+            shown = ("yes", "是")[li] if v else ("no", "否")[li]
+        elif spec.kind == "multi":
+            shown = ", ".join(str(x) for x in v)
+        elif spec.kind in ("int", "float"):
+            shown = _number_text(v)
+        else:
+            table = CHOICE_LABELS["drug"] if spec.kind == "radio" else CHOICE_LABELS.get(spec.path, {})
+            shown = table[v][li] if v in table else str(v)
+        lines.append(f"- **{t(spec.label, lang)}{'：' if li else ':'}** {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def route_problems(problems: Sequence[str]) -> tuple[dict[str, list[str]], list[str]]:

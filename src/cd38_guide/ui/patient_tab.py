@@ -28,6 +28,7 @@ from cd38_guide.ui.patient_form import (
 )
 from cd38_guide.ui.render import esc
 from cd38_guide.ui.report_html import render_report
+from cd38_guide.ui.vocab import field_message
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("p_basics", ("age", "prior_lines", "ecog", "charlson", "adl", "iadl")),
@@ -104,15 +105,19 @@ def _widget(gr: Any, spec: FieldSpec, labels: Labels) -> Any:
     if spec.kind == "multi":
         comp = gr.CheckboxGroup(choices=list(spec.choices), value=[], label=label, elem_id=eid, min_width=180)
         return labels.add(comp, label=spec.label)
-    comp = gr.Checkbox(value=False, label=label, elem_id=eid, min_width=180)
-    return labels.add(comp, label=spec.label)
+    # yes / no / unknown: a checkbox cannot say "not asked", and the rules core treats that as unknown
+    comp = gr.Radio(choices=choices_for(spec, "en"), value=spec.default, label=label, elem_id=eid, min_width=180)
+    return labels.add(comp, label=spec.label, choices=partial(_choices, spec))
 
 
 def field_errors(problems: Sequence[str], lang: str) -> tuple[list[str], str]:
     """HTML for each field's error slot (FIELDS order) and the summary above the form."""
     by_field, _ = route_problems(problems)  # lines for no single field still reach the summary below
     slots = [
-        "".join(f'<p class="field-error" role="alert">{esc(line)}</p>' for line in by_field.get(spec.path, []))
+        "".join(
+            f'<p class="field-error" role="alert">{esc(field_message(line, lang))}</p>'
+            for line in by_field.get(spec.path, [])
+        )
         for spec in FIELDS
     ]
     if not problems:
@@ -121,21 +126,29 @@ def field_errors(problems: Sequence[str], lang: str) -> tuple[list[str], str]:
     ranked = sorted(
         problems, key=lambda line: order.get(next((p for p, ls in by_field.items() if line in ls), ""), len(order))
     )
-    items = "".join(f"<li>{esc(line)}</li>" for line in ranked)
+    items = "".join(f"<li>{esc(field_message(line, lang))}</li>" for line in ranked)
     summary = (
         f'<div class="form-summary" role="alert"><strong>{esc(t("fix_fields", lang))}</strong><ul>{items}</ul></div>'
     )
     return slots, summary
 
 
-def write_exports(report: Mapping[str, Any], out_dir: Path) -> tuple[str, str]:
-    """The report as JSON and Markdown files named by content hash (same report, same file; no clashes)."""
+def write_exports(
+    report: Mapping[str, Any], out_dir: Path, profile: Mapping[str, Any] | None = None, lang: str = "en"
+) -> tuple[str, str]:
+    """The report as JSON and Markdown files, each named by the hash of its content (same content, same file).
+
+    The Markdown starts with the patient's inputs, so the file says what its verdicts rest on."""
     from cd38_guide.rules import Report, report_to_markdown
+    from cd38_guide.ui.patient_form import inputs_markdown
 
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    md = report_to_markdown(Report.model_validate(report))
+    if profile is not None:
+        md = inputs_markdown(profile, lang) + "\n" + md
     paths = []
-    for suffix, body in (("json", text), ("md", report_to_markdown(Report.model_validate(report)))):
+    for suffix, body in (("json", text), ("md", md)):
+        digest = hashlib.sha256(body.encode()).hexdigest()[:12]
         path = out_dir / f"cd38-report-{digest}.{suffix}"
         if not path.exists():
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -229,7 +242,7 @@ def build_patient_tab(passages: Mapping[str, Any], labels: Labels, lang_radio: A
         checked = check_patient(profile)
         audit.record_check(profile, checked, (time.perf_counter() - t0) * 1000)  # only when CD38_GUIDE_AUDIT is set
         report = checked.model_dump(mode="json")
-        json_path, md_path = write_exports(report, out_dir)
+        json_path, md_path = write_exports(report, out_dir, profile.model_dump(mode="json"), lang)
         slots, summ = field_errors([], lang)
         return [
             summ,

@@ -7,54 +7,12 @@ element id to expand; the page script in ``theme.py`` does the expanding.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cd38_guide.ui.html_base import dom_id, esc, links_html, relevance, source_link
 from cd38_guide.ui.i18n import t
-
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def esc(text: object) -> str:
-    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def dom_id(*parts: object) -> str:
-    """An element id made of safe characters only."""
-    return "-".join(_SAFE_ID.sub("_", str(p)) for p in parts)
-
-
-def source_link(c: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, url) pairs for a citation: PMID and DOI when known, else the URL."""
-    links = []
-    if c.get("pmid"):
-        links.append((f"PMID {c['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{c['pmid']}/"))
-    if c.get("doi"):
-        links.append((f"doi:{c['doi']}", f"https://doi.org/{c['doi']}"))
-    if not links and c.get("url"):
-        links.append(("link", str(c["url"])))
-    return links
-
-
-def _links_html(c: Mapping[str, Any]) -> str:
-    return " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-        for label, url in source_link(c)
-        if url.startswith(("https://", "http://"))
-    )
-
-
-def relevance(scores: Sequence[float]) -> list[tuple[str, float]]:
-    """A (strong|moderate|weak, share of the best score) cue per passage, in the given order."""
-    best = max(scores, default=0.0) or 1.0
-    out = []
-    for s in scores:
-        share = max(0.0, min(1.0, s / best))
-        out.append(("rel_strong" if share >= 0.9 else "rel_moderate" if share >= 0.6 else "rel_weak", share))
-    return out
+from cd38_guide.ui.vocab import is_user_added, rule_text, source_kind
 
 
 def highlight(text: str, spans: Sequence[Sequence[int]]) -> str:
@@ -92,9 +50,32 @@ def _split_notes(notes: Sequence[str]) -> tuple[list[str], list[str], str | None
     return general, patient, followup
 
 
+_NOTE_HEADS = (
+    ("Patient facts read from the question: ", "从问题中读取的患者信息："),
+    ("Patient facts were found but do not form a valid profile: ", "发现了患者信息，但不构成有效的档案："),
+    ("Assumed: ", "假设："),
+)
+
+
+def _note(note: str, lang: str) -> str:
+    """A reading note: the plugged-in Chinese when there is one; else the UI's own lead-in translated and the
+    rest as the rules core wrote it."""
+    shown = rule_text("note", note, lang)
+    if lang != "zh" or shown != rule_text("note", note, "en"):
+        return shown
+    for en, zh in _NOTE_HEADS:
+        if shown.startswith(en):
+            return zh + shown.removeprefix(en)
+    return shown
+
+
 def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[str, Any]) -> str:
     """One question and its answer: cited sentences, or an abstention with the covered topics."""
+    from cd38_guide.ui.answer_html import render_confidence, render_direct, render_missing, render_table
     from cd38_guide.ui.report_html import render_report
+
+    def cite(numbers: Sequence[int]) -> str:
+        return _cite_links(turn, numbers)
 
     general, patient_notes, followup = _split_notes(ans.get("notes", []))
     parts = [
@@ -110,13 +91,18 @@ def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[
         topics = "".join(f"<li>{esc(x)}</li>" for x in ans.get("covered_topics", []))
         parts.append(
             f'<div class="abstain" role="note"><strong>{esc(t("abstained", lang))}</strong>'
-            f"<p>{esc(t('abstained_text', lang))}</p><ul>{topics}</ul></div>"
+            f"<p>{esc(t('abstained_text', lang))}</p>{render_missing(ans, lang)}<ul>{topics}</ul></div>"
         )
     else:
+        parts.append(render_direct(ans, cite, lang))
+        parts.append(render_table(ans, cite, lang))
+        parts.append(render_confidence(ans, lang))
+        if ans.get("direct_answer") or ans.get("table"):
+            parts.append(f'<p class="quotes-head">{esc(t("quotes_head", lang))}</p>')
         for s in ans.get("sentences", []):
-            parts.append(f'<p class="sent">{esc(s["text"])}{_cite_links(turn, s.get("citations", []))}</p>')
+            parts.append(f'<p class="sent">{esc(s["text"])}{cite(s.get("citations", []))}</p>')
     if ans.get("patient_report"):
-        notes = "".join(f"<li>{esc(n)}</li>" for n in patient_notes)
+        notes = "".join(f"<li>{esc(_note(n, lang))}</li>" for n in patient_notes)
         parts.append(
             f'<div class="patient-box"><h4>{esc(t("patient_in_question", lang))}</h4>'
             + render_report(ans["patient_report"], passages, lang, compact=True, scope=f"t{turn}")
@@ -146,19 +132,24 @@ def _source_card(turn: int, c: Mapping[str, Any], rel: tuple[str, float], lang: 
     support = " … ".join(
         f"<mark>{esc(c['text'][int(a) : int(b)])}</mark>" for a, b in spans if 0 <= int(a) < int(b) <= len(c["text"])
     )
-    meta = [esc(c.get("source_kind", "")), esc(c.get("year") or "n.d.")]
-    links = _links_html(c)
+    meta = [esc(source_kind(str(c.get("source_kind", "")), lang)), esc(c.get("year") or t("no_year", lang))]
+    added = is_user_added(c)
+    links = links_html(c, lang)
+    colon = "：" if lang == "zh" else ": "
     secondary = f'<p class="secondary">{esc(t("via", lang))}: {esc(c["secondary"])}</p>' if c.get("secondary") else ""
+    if c.get("notes"):  # the passage's provenance note: shown beside the citation, never part of the answer
+        secondary += f'<p class="secondary src-note">{esc(t("src_note", lang))}: {esc(c["notes"])}</p>'
     pct = round(share * 100)
     return (
-        f'<article class="src" id="{sid}" tabindex="-1" aria-labelledby="{sid}-h">'
-        f'<h4 id="{sid}-h"><a href="#{sid}" data-open="{sid}">[{c["n"]}] {esc(c["title"])}</a></h4>'
+        f'<article class="src{" src-user" if added else ""}" id="{sid}" tabindex="-1" aria-labelledby="{sid}-h">'
+        + (f'<p class="user-added">{esc(t("user_added", lang))}</p>' if added else "")
+        + f'<h4 id="{sid}-h"><a href="#{sid}" data-open="{sid}">[{c["n"]}] {esc(c["title"])}</a></h4>'
         f'<p class="heading">{esc(c.get("heading", ""))}</p>'
         f'<p class="meta"><span class="kind kind-{esc(c.get("source_kind", ""))}">{meta[0]}</span> · {meta[1]}'
         + (f" · {links}" if links else "")
-        + f'</p><div class="rel" title="{esc(t("relevance", lang))}: {esc(t(label, lang))}">'
+        + f'</p><div class="rel" title="{esc(t("relevance", lang))}{colon}{esc(t(label, lang))}">'
         f'<span class="bar" aria-hidden="true"><span style="width:{pct}%"></span></span>'
-        f'<span class="rel-label">{esc(t("relevance", lang))}: {esc(t(label, lang))}</span></div>'
+        f'<span class="rel-label">{esc(t("relevance", lang))}{colon}{esc(t(label, lang))}</span></div>'
         + (f'<blockquote class="support">{support}</blockquote>' if support else "")
         + f'<details class="full"><summary>{esc(t("full_passage", lang))} <code>{esc(c["passage_id"])}</code></summary>'
         f'<p class="passage">{highlight(c["text"], spans)}</p>'
@@ -189,14 +180,25 @@ def render_sources(turns: Sequence[Mapping[str, Any]], lang: str) -> str:
 
 
 def copy_text(ans: Mapping[str, Any] | None) -> str:
-    """The answer as plain text with a numbered reference list, for pasting into a note."""
+    """The answer as plain text with a numbered reference list (citation, title, PMID/DOI and the link), for
+    pasting into a note."""
     if not ans:
         return ""
-    lines = [ans.get("answer", "").strip(), ""]
+    lines = []
+    direct = ans.get("direct_answer")
+    if isinstance(direct, Mapping) and direct.get("text"):
+        marks = "".join(f" [{n}]" for n in direct.get("citations", []))
+        lines += [f"{direct['text']}{marks}", ""]
+    lines += [ans.get("answer", "").strip(), ""]
     if ans.get("citations"):
         lines.append("References")
         for c in ans["citations"]:
-            ids = "; ".join(label for label, _ in source_link(c))
-            lines.append(f"[{c['n']}] {c['citation']}. {c['title']}: {c.get('heading', '')}. {ids}".rstrip(". ") + ".")
+            links = source_link(c)
+            ids = "; ".join(label for label, _ in links if label != "link")
+            url = links[0][1] if links else ""
+            head = f"[{c['n']}] {c['citation']}. {c['title']}: {c.get('heading', '')}".rstrip(": ")
+            tail = ". ".join(x for x in (ids, url) if x)
+            added = " (added by a user, not reviewed)" if is_user_added(c) else ""
+            lines.append(f"{head.rstrip('.')}.{added}" + (f" {tail}" if tail else ""))
     lines += ["", "Decision support from the cited sources only (cd38-guide); check them before acting."]
     return "\n".join(lines).strip() + "\n"

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cd38_guide.ui.html_base import dom_id, esc, links_html
 from cd38_guide.ui.i18n import t
-from cd38_guide.ui.render import dom_id, esc, source_link
+from cd38_guide.ui.vocab import field_name, flag_label, rule_text, source_kind
 
 REGIMEN_NAMES: dict[str, tuple[str, str]] = {
     "DRd": ("daratumumab, lenalidomide, dexamethasone", "达雷妥尤单抗 + 来那度胺 + 地塞米松"),
     "DVd": ("daratumumab, bortezomib, dexamethasone", "达雷妥尤单抗 + 硼替佐米 + 地塞米松"),
     "DKd": ("daratumumab, carfilzomib, dexamethasone", "达雷妥尤单抗 + 卡非佐米 + 地塞米松"),
     "DPd": ("daratumumab, pomalidomide, dexamethasone", "达雷妥尤单抗 + 泊马度胺 + 地塞米松"),
-    "IsaPd": ("isatuximab, pomalidomide, dexamethasone", "伊沙妥昔单抗 + 泊马度胺 + 地塞米松"),
-    "IsaKd": ("isatuximab, carfilzomib, dexamethasone", "伊沙妥昔单抗 + 卡非佐米 + 地塞米松"),
+    "IsaPd": ("isatuximab, pomalidomide, dexamethasone", "艾沙妥昔单抗 + 泊马度胺 + 地塞米松"),
+    "IsaKd": ("isatuximab, carfilzomib, dexamethasone", "艾沙妥昔单抗 + 卡非佐米 + 地塞米松"),
 }
 VERDICT_SYMBOL = {"option": "✓", "caution": "!", "avoid": "✕"}
 SEVERITY_ORDER = ("critical", "warning", "info")
@@ -39,10 +40,10 @@ def _ev_links(ids: Sequence[str], scope: str) -> str:
     )
 
 
-def _reasons(reasons: Sequence[str]) -> str:
+def _reasons(reasons: Sequence[str], lang: str) -> str:
     if not reasons:
         return ""
-    return "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in reasons) + "</ul>"
+    return "<ul>" + "".join(f"<li>{esc(rule_text('reason', r, lang))}</li>" for r in reasons) + "</ul>"
 
 
 def evidence_ids(report: Mapping[str, Any]) -> list[str]:
@@ -66,21 +67,46 @@ def _passage_block(pid: str, passage: Any, scope: str, lang: str) -> str:
     if passage is None:
         return f'<details class="ev" id="{eid}" tabindex="-1"><summary><code>{esc(pid)}</code></summary></details>'
     prov = passage.provenance
-    links = " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
-        for label, url in source_link(prov.model_dump())
-        if url.startswith(("https://", "http://"))
-    )
+    links = links_html(prov.model_dump(), lang)
     return (
         f'<details class="ev" id="{eid}" tabindex="-1"><summary><code>{esc(pid)}</code> '
         f"{esc(passage.title)}: {esc(passage.heading)}</summary>"
         f'<p class="passage">{esc(passage.text)}</p>'
-        f'<p class="cit">{esc(prov.source_kind)} · {esc(prov.citation)}'
+        f'<p class="cit">{esc(source_kind(prov.source_kind, lang))} · {esc(prov.citation)}'
         + (f" · {links}" if links else "")
         + "</p>"
         + (f'<p class="secondary">{esc(t("via", lang))}: {esc(prov.secondary)}</p>' if prov.secondary else "")
+        + (
+            f'<p class="secondary src-note">{esc(t("src_note", lang))}: {esc(passage.notes)}</p>'
+            if getattr(passage, "notes", None)
+            else ""
+        )
         + "</details>"
     )
+
+
+def in_language(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """The report with its reasons, flag messages and field names written in ``lang`` by the rules core's own
+    message table (``rules.localize``); a report it cannot read is shown as it is."""
+    if lang != "zh":
+        return report
+    from pydantic import ValidationError
+
+    from cd38_guide.rules import Report, localize
+
+    try:
+        return localize(Report.model_validate(report), "zh").model_dump(mode="json")
+    except (ValidationError, KeyError):
+        return report
+
+
+def _depends(fields: Sequence[str], lang: str) -> str:
+    """'Could change with: creatinine clearance, LVEF' for a verdict resting on unstated fields."""
+    if not fields:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(field_name(x, lang) for x in fields)
+    return f'<p class="depends">{esc(t("r_depends", lang))}{"：" if lang == "zh" else ": "}{esc(names)}</p>'
 
 
 def render_report(
@@ -88,6 +114,7 @@ def render_report(
 ) -> str:
     """The report as tables. ``compact`` (inside a chat answer) drops the headings' verbosity and the ruleset line;
     ``scope`` keeps element ids unique when several reports are on the page."""
+    report = in_language(report, lang)
     f, a = report["frailty"], report["anti_cd38"]
     h = "h5" if compact else "h3"
     out = [f'<div class="report{" compact" if compact else ""}">']
@@ -95,8 +122,8 @@ def render_report(
         out.append(f'<h2 class="report-title">{esc(t("r_title", lang))}</h2>')
     # frailty
     category = t("fr_" + f["category"], lang)
-    method = {"imwg": "IMWG", "simplified": "simplified"}.get(f.get("method") or "", "—")
-    missing = ", ".join(f.get("missing", [])) or "—"
+    method = {"imwg": "IMWG", "simplified": t("r_simplified", lang)}.get(f.get("method") or "", "—")
+    missing = (", " if lang == "en" else "、").join(field_name(m, lang) for m in f.get("missing", [])) or "—"
     out.append(
         f'<{h}>{esc(t("r_frailty", lang))}</{h}><table class="kv"><tbody>'
         f'<tr><th scope="row">{esc(t("r_category", lang))}</th><td><strong>{esc(category)}</strong></td></tr>'
@@ -105,7 +132,8 @@ def render_report(
         f" ({esc(method)})</td></tr>"
         f'<tr><th scope="row">{esc(t("r_missing", lang))}</th><td>{esc(missing)}</td></tr>'
         + (
-            f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th><td>{_ev_links(f["evidence"], scope)}</td></tr>'
+            f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th>'
+            f'<td class="evcell">{_ev_links(f["evidence"], scope)}</td></tr>'
             if f.get("evidence")
             else ""
         )
@@ -116,8 +144,10 @@ def render_report(
         f'<{h}>{esc(t("r_cd38", lang))}</{h}><table class="kv"><tbody>'
         f'<tr><th scope="row">{esc(t("r_status", lang))}</th>'
         f'<td><strong class="cd38-{esc(a["status"])}">{esc(t("st_" + a["status"], lang))}</strong></td></tr>'
-        f'<tr><th scope="row">{esc(t("r_reasons", lang))}</th><td>{_reasons(a.get("reasons", []))}</td></tr>'
-        f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th><td>{_ev_links(a.get("evidence", []), scope)}</td></tr>'
+        f'<tr><th scope="row">{esc(t("r_reasons", lang))}</th><td>{_reasons(a.get("reasons", []), lang)}'
+        f"{_depends(a.get('depends_on', []), lang)}</td></tr>"
+        f'<tr><th scope="row">{esc(t("r_evidence", lang))}</th>'
+        f'<td class="evcell">{_ev_links(a.get("evidence", []), scope)}</td></tr>'
         "</tbody></table>"
     )
     # regimens
@@ -125,8 +155,11 @@ def render_report(
     rows = "".join(
         f'<tr class="row-{esc(r["verdict"])}"><th scope="row"><span class="code">{esc(r["code"])}</span>'
         f'<br><span class="rname">{esc(REGIMEN_NAMES.get(r["code"], ("", ""))[li])}</span></th>'
-        f"<td>{verdict_badge(r['verdict'], lang)}</td><td>{_reasons(r.get('reasons', []))}</td>"
-        f'<td class="evcell">{_ev_links(r.get("evidence", []), scope)}</td></tr>'
+        f'<td class="vcell" data-label="{esc(t("r_verdict", lang))}">{verdict_badge(r["verdict"], lang)}</td>'
+        f'<td class="rcell" data-label="{esc(t("r_reasons", lang))}">{_reasons(r.get("reasons", []), lang)}'
+        f"{_depends(r.get('depends_on', []), lang)}</td>"
+        f'<td class="evcell" data-label="{esc(t("r_evidence", lang))}">'
+        f"{_ev_links(r.get('evidence', []), scope)}</td></tr>"
         for r in report["regimens"]
     )
     out.append(
@@ -147,7 +180,8 @@ def render_report(
         if not group:
             continue
         items = "".join(
-            f"<li><code>{esc(fl['code'])}</code>: {esc(fl['message'])}"
+            f'<li data-code="{esc(fl["code"])}"><strong class="flag-label">{esc(flag_label(fl["code"], lang))}</strong>'
+            f"{'：' if lang == 'zh' else ': '}{esc(rule_text('flag', fl['message'], lang))}"
             + (f' <span class="evs">({_ev_links(fl.get("evidence", []), scope)})</span>' if fl.get("evidence") else "")
             + "</li>"
             for fl in group

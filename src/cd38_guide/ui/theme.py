@@ -135,7 +135,7 @@ tr.row-avoid > th { border-left: 5px solid #b91c1c !important; }
 .report col.c-reasons { width: 52%; } .report col.c-ev { width: 24%; }
 .report.compact col.c-reg { width: 16%; } .report.compact col.c-verdict { width: 13%; }
 .report.compact col.c-reasons { width: 46%; } .report.compact col.c-ev { width: 25%; }
-.evcell { overflow-wrap: anywhere; }
+.evcell { overflow-wrap: break-word; }
 details.ev { border-left: 3px solid #94a3b8; padding-left: .5em; margin: .3em 0; scroll-margin-top: 80px; }
 .ruleset { font-size: .85rem; }
 .field-error:empty { display: none; }
@@ -157,10 +157,75 @@ details.ev { border-left: 3px solid #94a3b8; padding-left: .5em; margin: .3em 0;
 .edu-preview { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: .5em 1em; }
 #ev-report ol { padding-left: 2.4em; }
 .missing { border: 2px dashed #b45309; border-radius: 6px; padding: .5em .8em; }
+/* the answer leads with what was asked: direct answer, comparison table, then the quotes */
+.direct { border-left: 5px solid #1d4ed8; background: var(--background-fill-secondary); border-radius: 6px;
+          padding: .4em .8em; margin: .4em 0; }
+.direct p { font-size: 1.08rem; font-weight: 600; margin: .1em 0; }
+.direct-label, .quotes-head { font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .03em; }
+.quotes-head { margin: .6em 0 .1em 0; }
+table.cmp { border-collapse: collapse; font-size: .9rem; margin: .3em 0; }
+table.cmp th, table.cmp td { border: 1px solid var(--border-color-primary); padding: .25em .5em; text-align: left;
+                             vertical-align: top; }
+.sure { font-size: .9rem; margin: .3em 0 .4em 0; }
+.user-added { display: inline-block; font-weight: 700; font-size: .85rem; color: #7c2d12; background: #ffedd5;
+              border: 1px solid #c2410c; border-radius: 4px; padding: 0 .4em; margin: .1em 0; }
+.src-user { border: 2px dashed #c2410c; }
+.missing-what { margin: .3em 0; }
+.flag-label { font-weight: 700; }
+.depends { font-size: .85rem; font-style: italic; margin: .2em 0 0 0; }
+.ev-summary h3 { margin: .7em 0 .2em 0; }
+.ev-summary ul { margin: .2em 0; }
+.ev-when { font-size: .9rem; }
+#ev-report table, .bench-table { display: block; overflow-x: auto; max-width: 100%; }
+/* width 0 + min-width 100%: the box takes the column's width and never widens the page by its table's width */
+.table-scroll, .cmp-wrap { overflow-x: auto; width: 0; min-width: 100%; }
+#e-topic input, #e-regimen input { text-overflow: ellipsis; padding-right: 2.2em; }
+.edu-preview, .about, .report, .convo, .sources { overflow-wrap: break-word; }
+.edu-preview, .edu-preview *, .about a, .passage, .cit { overflow-wrap: anywhere; }
+/* a phone (390 px): one column, the regimen table as one card per regimen, nothing wider than the screen */
+@media (max-width: 640px) {
+  #cd38-header h1 { font-size: 1.3rem; }
+  #lang-radio { max-width: none; }
+  .report table.regimens, .report table.regimens tbody, .report table.regimens tr,
+  .report table.regimens th, .report table.regimens td { display: block; width: auto; }
+  .report table.regimens colgroup, .report table.regimens thead { display: none; }
+  .report table.regimens tr { border: 1px solid var(--border-color-primary); border-radius: 6px; margin: .5em 0; }
+  .report table.regimens th, .report table.regimens td { border: none; border-bottom: 1px solid
+                                                           var(--border-color-primary); }
+  .report table.regimens td::before { content: attr(data-label); display: block; font-size: .78rem;
+                                      font-weight: 700; }
+  .report table.regimens td.vcell::before { display: none; }
+  .report table.kv th { width: 7em; }
+  .abstain ul { columns: 1; }
+  .edu-preview { border: none; padding: 0; }
+  .rel .bar { width: 60px; }
+  /* the About document list as one card per document: title, then kind, year and passages, then the reference */
+  .doc-table thead { display: none; }
+  .doc-table, .doc-table tbody, .doc-table tr { display: block; }
+  .doc-table tr { border: 1px solid var(--border-color-primary); border-radius: 6px; margin: .4em 0;
+                  padding: .3em .5em; }
+  .doc-table td { display: block; border: none; padding: .1em 0; }
+  .doc-table td:nth-child(1) { font-weight: 700; }
+  .doc-table td:nth-child(2), .doc-table td:nth-child(3), .doc-table td:nth-child(4) { display: inline-block;
+                                                                                      margin-right: 1em; }
+  .doc-table td:nth-child(4)::before { content: attr(data-label) " "; }
+  /* evidence ids one per line, whole, without the separating commas */
+  .report td.evcell, .report .evs { font-size: 0; }
+  .report td.evcell a.evlink, .report .evs a.evlink { display: block; font-size: .82rem; margin: .1em 0;
+                                                      text-align: left; }
+  .report td.evcell::before { font-size: .78rem; }
+}
+.edu-preview dt { font-weight: 700; margin-top: .4em; }
+.edu-preview dd { margin: 0 0 .2em 1.2em; }
 """
 
 # Opens a cited passage: [n] markers, source titles and evidence ids carry data-open="<element id>".
 HEAD = """
+<style>
+/* Gradio scopes the app's CSS inside its content area; the page gutter on a phone has to be set from here */
+@media (max-width: 640px) { .gradio-container .main.fillable { padding-left: 8px !important;
+                                                               padding-right: 8px !important; } }
+</style>
 <script>
 (function () {
   function openTarget(id) {
@@ -174,6 +239,16 @@ HEAD = """
     if (el.focus) el.focus({preventScroll: true});
     return true;
   }
+  // The chat shows the newest answer: when the conversation gains a turn, bring that turn's top into view.
+  var turns = 0;
+  new MutationObserver(function () {
+    var all = document.querySelectorAll('#convo .turn');
+    if (all.length > turns) {
+      var last = all[all.length - 1];
+      requestAnimationFrame(function () { last.scrollIntoView({block: 'start'}); });
+    }
+    turns = all.length;
+  }).observe(document.documentElement, {childList: true, subtree: true});
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a[data-open]');
     if (!a) return;
