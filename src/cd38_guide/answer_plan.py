@@ -107,6 +107,9 @@ class Planner:
             rows = [r for r in self.facts if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
+            if _EARLY.search(question):
+                # "at the primary analysis": that readout's rows, whatever later updates report.
+                rows = [r for r in rows if "primary" in r.passage or "interim" in r.passage] or rows
             wants_rate = bool(_RATE.search(question)) and "median" not in question.lower()
             rates = [r for r in rows if r.measure and "rate" in r.measure and r.values]
             medians = (
