@@ -16,7 +16,7 @@ import numpy as np
 from cd38_guide.answer_plan import Plan, Planner
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
-from cd38_guide.entity_guard import ATTRIBUTE_CUES, EntityGuard, attribute_of
+from cd38_guide.entity_guard import EntityGuard, attribute_cue, attribute_of
 from cd38_guide.evidence_focus import answer_passages, missing_text, rerank, subject_gaps
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
@@ -260,7 +260,8 @@ def compose(
                 alternatives = [
                     c
                     for c in score_sentences(wide, index, corpus, settings)
-                    if ATTRIBUTE_CUES[attribute].search(c.text) and (not pops or any(p.search(c.text) for p in pops))
+                    if attribute_cue(attribute, analysis.normalized).search(c.text)
+                    and (not pops or any(p.search(c.text) for p in pops))
                 ]
             missing = missing_text(analysis, gaps, lang)
             return _decline(corpus, conf, lang, missing, alternatives, wide.hits, guard)

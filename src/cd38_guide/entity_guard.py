@@ -29,6 +29,20 @@ ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg/m|mg|mL|units)\b|\d+(\.\d+)? ?(hours?|minutes?)\b", re.I),
 }
+# A question about route or schedule (not an amount) is answered by a sentence about route or schedule.
+_ROUTE_OR_SCHEDULE = re.compile(
+    r"subcutaneous|intravenous|on-body|injector|weekly|every \d+ weeks|infusion|formulation|at home", re.IGNORECASE
+)
+_ASKS_AMOUNT = re.compile(r"\bdose\b|dosing|\bmg\b|how much|剂量|用量", re.IGNORECASE)
+
+
+def attribute_cue(attribute: str, question: str) -> re.Pattern[str]:
+    """The cue a sentence must carry to answer ``attribute``: an amount when one is asked, else route/schedule."""
+    if attribute == "dose" and not _ASKS_AMOUNT.search(question):
+        return _ROUTE_OR_SCHEDULE
+    return ATTRIBUTE_CUES[attribute]
+
+
 ATTRIBUTE_LABELS = {
     "dose_adjustment": ("dose-adjustment", "剂量调整"),
     "dose": ("dosing", "剂量"),
@@ -112,4 +126,4 @@ def attribute_of(analysis: QuestionAnalysis) -> str | None:
     return None
 
 
-__all__ = ["ATTRIBUTE_CUES", "ATTRIBUTE_LABELS", "EntityGuard", "attribute_of", "term_pattern"]
+__all__ = ["ATTRIBUTE_CUES", "ATTRIBUTE_LABELS", "EntityGuard", "attribute_cue", "attribute_of", "term_pattern"]

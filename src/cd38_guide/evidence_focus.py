@@ -12,7 +12,7 @@ import re
 
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
-from cd38_guide.entity_guard import ATTRIBUTE_CUES, ATTRIBUTE_LABELS, EntityGuard, attribute_of
+from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import Candidate
 from cd38_guide.types import Hit, Language
@@ -79,7 +79,7 @@ def answer_passages(
 
         def useful(c: Candidate, subject: str = subject) -> bool:
             ok = guard.sentence_about(c.pid, c.text, subject)
-            return ok and (attribute is None or bool(ATTRIBUTE_CUES[attribute].search(c.text)))
+            return ok and (attribute is None or bool(attribute_cue(attribute, analysis.normalized).search(c.text)))
 
         if any(useful(c) for c in candidates if c.pid in keep):
             continue
@@ -119,7 +119,7 @@ def subject_gaps(
     for subject in subjects:
         about = [c for c in (wide or candidates) if guard.sentence_about(c.pid, c.text, subject)]
         if attribute and subject not in guard.vocab.trials:
-            about = [c for c in about if ATTRIBUTE_CUES[attribute].search(c.text)]
+            about = [c for c in about if attribute_cue(attribute, analysis.normalized).search(c.text)]
             # "in renal impairment", "on dialysis": the dose statement must be for that population.
             names = set(analysis.entities.populations)
             if "dialysis" in names:

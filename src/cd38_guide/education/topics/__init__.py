@@ -121,9 +121,9 @@ def load_topic_file(path: Path) -> TopicData:
     """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about ten times faster
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader, C or Python
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
         data = TopicData.model_validate(raw)
     except (OSError, yaml.YAMLError) as err:
         raise CorpusError(f"{path}: cannot read education topic ({err})") from None
