@@ -48,7 +48,7 @@ def test_age_80_adds_the_reduced_dexamethasone_statement(
     st = next(s for s in draft.statements if s.key == "profile.dex_reduced")
     assert "lower dose of dexamethasone" in st.text and st.evidence == ("dexamethasone-elderly-dose",)
     assert st.section == "profile" and "## What this means for you" in draft.text
-    assert any(n.startswith("flag:dexamethasone_reduced_dose") for n in draft.profile_notes)
+    assert "added the reduced dexamethasone dose statement" in draft.profile_notes
     zh = make_draft(topic, corpus=corpus, today=today, profile=profile, lang="zh")
     assert "地塞米松" in next(s.text for s in zh.statements if s.key == "profile.dex_reduced")
     assert "## 和您有关的要点" in zh.text
@@ -67,7 +67,7 @@ def test_hepatitis_b_positive_adds_monitoring(
             st = next(s for s in draft.statements if s.key == "profile.hbv_monitor")
             assert "hepatitis B" in st.text and "at least 6 months" in st.text
             assert "hbv-screening-monitoring" in st.evidence
-            assert any(n.startswith("flag:hbv_reactivation_risk") for n in draft.profile_notes)
+            assert any("hepatitis B monitoring" in n for n in draft.profile_notes)
     unknown = make_draft("infections", corpus=corpus, today=today, profile=make_profile(hbv="unknown"))
     assert "profile.hbv_monitor" not in keys(unknown) and "profile.hbv_test" in keys(unknown)
 
@@ -85,7 +85,8 @@ def test_rechallenge_too_early_adds_the_wait_statement(
             assert "wait longer before this medicine is used again" in st.text
         else:
             assert "再多等一段时间" in st.text
-        assert any(n.startswith("anti_cd38:rechallenge_too_early") for n in draft.profile_notes)
+        wait_note = "wait longer before rechallenge" if lang == "en" else "再次使用前需再等待"
+        assert any(wait_note in n for n in draft.profile_notes)
     later = make_profile(anti_cd38={"status": "refractory", "agent": "daratumumab", "months_since_last_dose": 9.0})
     draft = make_draft("retreatment", corpus=corpus, today=today, profile=later)
     assert "profile.wait" not in keys(draft) and "profile.rechallenge_ok" in keys(draft)
@@ -118,7 +119,7 @@ def test_counts_immunoglobulin_kidneys_and_frailty(corpus: Corpus, today: dateti
     # Kidney statements follow the regimen: no lenalidomide outside DRd, no daratumumab line for isatuximab.
     isa = make_draft("about_anti_cd38", corpus=corpus, today=today, profile=profile, regimen="IsaKd")
     assert not {"profile.lenalidomide_kidney", "profile.daratumumab_kidney"} & keys(isa)
-    assert not any(n.startswith("flag:lenalidomide_renal_dose") for n in isa.profile_notes)
+    assert not any("lenalidomide kidney dose" in n for n in isa.profile_notes)
     counts = make_draft("low_blood_counts", corpus=corpus, today=today, profile=profile)
     assert {"profile.neutropenia", "profile.platelets"} <= keys(counts)
 
@@ -128,7 +129,7 @@ def test_a_regimen_the_rules_advise_against_is_noted_for_the_clinician(
 ) -> None:
     profile = make_profile(anti_cd38={"status": "refractory", "agent": "daratumumab", "months_since_last_dose": 2.0})
     draft = make_draft("retreatment", corpus=corpus, today=today, profile=profile, regimen="DPd")
-    assert any(n.startswith("regimen DPd:") and "'avoid'" in n for n in draft.profile_notes)
+    assert any("rates DPd 'avoid'" in n for n in draft.profile_notes)
     assert "'avoid'" not in patient_text(draft.text)
 
 
@@ -166,3 +167,13 @@ def test_no_identifying_numbers_leak(
                 assert not re.search(pattern, " ".join(draft.profile_notes)), (topic, needle)
                 assert not re.search(pattern, " ".join(s.text for s in draft.statements)), (topic, needle)
             assert "mL/min" not in draft.text and "x10^9" not in draft.text and "mg/dL" not in draft.text
+
+
+def test_profile_notes_read_as_words_in_the_draft_language() -> None:
+    """The clinician appendix says what changed in words, in the draft's language, never as rule codes."""
+    from cd38_guide.education.profile import PROFILE_ITEMS
+
+    for item in PROFILE_ITEMS:
+        en, zh = item.note
+        assert not re.search(r"[a-z]+_[a-z_]+|flag:", en + zh), item.code
+        assert re.search(r"[\u4e00-\u9fff]", zh), item.code

@@ -109,6 +109,9 @@ def corpus_version(corpus: Corpus, lang: str = "en") -> str:
     return f"{len(corpus.passages)} passages, {corpus.hash[:12]}"
 
 
+_VERDICT_ZH = {"option": "可选", "caution": "慎用", "avoid": "避免"}
+
+
 def _choose(value: str, valid: Sequence[str], what: str, flag: str) -> str:
     """The canonical spelling of ``value`` among ``valid`` (case-insensitive), else an InputError listing them."""
     by_lower = {v.lower(): v for v in valid}
@@ -256,11 +259,16 @@ def make_draft(
         for pid, n in numbers.items()
     )
     kept_keys = {s.key for s in statements}
-    notes = [f"{item.code}: {item.note}" for item in items if any(st.key in kept_keys for st in item.statements)]
+    zh = language == "zh"
+    notes = [item.note[1 if zh else 0] for item in items if any(st.key in kept_keys for st in item.statements)]
     if report is not None and code is not None:
         verdict = report.regimen(code).verdict
         if verdict != "option":
-            notes.append(f"regimen {code}: the rules report rates it '{verdict}'; review the report before use")
+            notes.append(
+                f"规则报告将{code}评为“{_VERDICT_ZH.get(verdict, verdict)}”；使用前请核对报告"
+                if zh
+                else f"the rules report rates {code} '{verdict}'; review the report before use"
+            )
 
     draft = Draft(
         topic=topic_id,

@@ -23,7 +23,8 @@ class ProfileItem:
     code: str
     topics: tuple[str, ...]
     statements: tuple[Statement, ...]
-    note: str
+    note: tuple[str, str]
+    """What the item changed in the draft, (English, Chinese): shown to the clinician in the draft's language."""
     question: Question | None = None
 
 
@@ -43,7 +44,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "mammoth-refractory-definition",
             ),
         ),
-        "added the statement to wait longer before rechallenge (washout not yet reached)",
+        ("added the statement to wait longer before rechallenge (washout not yet reached)", "加入了再次使用前需再等待一段时间的说明（尚未达到洗脱期）"),
         Question(
             "When will it be long enough since my last dose to try this medicine again?",
             "离最后一次用药多久以后，才可以再试这种药？",
@@ -63,7 +64,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "souren-retreatment",
             ),
         ),
-        "added the statement that the washout has been reached and rechallenge is feasible",
+        ("added the statement that the washout has been reached and rechallenge is feasible", "加入了已达到洗脱期、可以考虑再次使用的说明"),
     ),
     ProfileItem(
         "anti_cd38:needs_last_dose_date",
@@ -77,7 +78,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "consensus-rechallenge-washout",
             ),
         ),
-        "added a request for the date of the last anti-CD38 dose",
+        ("added a request for the date of the last anti-CD38 dose", "加入了询问最后一次抗CD38单抗用药日期的说明"),
     ),
     ProfileItem(
         "flag:dexamethasone_reduced_dose",
@@ -91,7 +92,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "dexamethasone-elderly-dose",
             ),
         ),
-        "added the reduced dexamethasone dose statement",
+        ("added the reduced dexamethasone dose statement", "加入了地塞米松减量的说明"),
         Question("How much dexamethasone will I take?", "我的地塞米松要用多少？"),
     ),
     ProfileItem(
@@ -109,7 +110,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "hbv-reactivation-risk",
             ),
         ),
-        "added hepatitis B monitoring during and for at least 6 months after treatment",
+        ("added hepatitis B monitoring during and for at least 6 months after treatment", "加入了治疗期间及治疗结束后至少6个月监测乙肝的说明"),
         Question("How often will you check me for hepatitis B?", "多久给我查一次乙肝？"),
     ),
     ProfileItem(
@@ -123,7 +124,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "hbv-screening-monitoring",
             ),
         ),
-        "added the hepatitis B test before starting (serology unknown)",
+        ("added the hepatitis B test before starting (serology unknown)", "加入了开始治疗前检查乙肝的说明（乙肝血清学未知）"),
     ),
     ProfileItem(
         "flag:neutropenia_hold",
@@ -139,7 +140,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "isatuximab-neutropenia-gcsf",
             ),
         ),
-        "added the dose delay for low neutrophils",
+        ("added the dose delay for low neutrophils", "加入了中性粒细胞低时推迟用药的说明"),
     ),
     ProfileItem(
         "flag:low_platelets",
@@ -154,7 +155,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "cytopenia-dose-delay",
             ),
         ),
-        "added the dose delay for low platelets",
+        ("added the dose delay for low platelets", "加入了血小板低时推迟用药的说明"),
     ),
     ProfileItem(
         "flag:ivig_consider",
@@ -168,7 +169,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "ivig-replacement-criteria",
             ),
         ),
-        "added the immunoglobulin replacement statement",
+        ("added the immunoglobulin replacement statement", "加入了免疫球蛋白替代治疗的说明"),
     ),
     ProfileItem(
         "flag:lenalidomide_renal_dose",
@@ -190,7 +191,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 antibody="daratumumab",
             ),
         ),
-        "added the lenalidomide kidney dose statement",
+        ("added the lenalidomide kidney dose statement", "加入了按肾功能调整来那度胺剂量的说明"),
     ),
     ProfileItem(
         "frailty:frail",
@@ -205,7 +206,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "frailty-imwg-score",
             ),
         ),
-        "added the frail-patient monitoring and support statement",
+        ("added the frail-patient monitoring and support statement", "加入了体弱患者监测与支持治疗的说明"),
     ),
     ProfileItem(
         "flag:blood_bank_interference",
@@ -220,7 +221,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "bloodbank-mechanism",
             ),
         ),
-        "added the prior-exposure blood bank statement",
+        ("added the prior-exposure blood bank statement", "加入了既往用药需告知血库的说明"),
     ),
     ProfileItem(
         "flag:high_risk_cytogenetics",
@@ -234,7 +235,7 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "consensus-high-risk-efficacy",
             ),
         ),
-        "added the high-risk cytogenetics statement",
+        ("added the high-risk cytogenetics statement", "加入了高危细胞遗传学的说明"),
     ),
 )
 """Report items that change a draft, in the order their statements appear."""
