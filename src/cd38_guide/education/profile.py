@@ -44,7 +44,10 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "mammoth-refractory-definition",
             ),
         ),
-        ("added the statement to wait longer before rechallenge (washout not yet reached)", "加入了再次使用前需再等待一段时间的说明（尚未达到洗脱期）"),
+        (
+            "added the statement to wait longer before rechallenge (washout not yet reached)",
+            "加入了再次使用前需再等待一段时间的说明（尚未达到洗脱期）",
+        ),
         Question(
             "When will it be long enough since my last dose to try this medicine again?",
             "离最后一次用药多久以后，才可以再试这种药？",
@@ -64,7 +67,10 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "souren-retreatment",
             ),
         ),
-        ("added the statement that the washout has been reached and rechallenge is feasible", "加入了已达到洗脱期、可以考虑再次使用的说明"),
+        (
+            "added the statement that the washout has been reached and rechallenge is feasible",
+            "加入了已达到洗脱期、可以考虑再次使用的说明",
+        ),
     ),
     ProfileItem(
         "anti_cd38:needs_last_dose_date",
@@ -110,7 +116,10 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "hbv-reactivation-risk",
             ),
         ),
-        ("added hepatitis B monitoring during and for at least 6 months after treatment", "加入了治疗期间及治疗结束后至少6个月监测乙肝的说明"),
+        (
+            "added hepatitis B monitoring during and for at least 6 months after treatment",
+            "加入了治疗期间及治疗结束后至少6个月监测乙肝的说明",
+        ),
         Question("How often will you check me for hepatitis B?", "多久给我查一次乙肝？"),
     ),
     ProfileItem(
@@ -124,7 +133,10 @@ PROFILE_ITEMS: tuple[ProfileItem, ...] = (
                 "hbv-screening-monitoring",
             ),
         ),
-        ("added the hepatitis B test before starting (serology unknown)", "加入了开始治疗前检查乙肝的说明（乙肝血清学未知）"),
+        (
+            "added the hepatitis B test before starting (serology unknown)",
+            "加入了开始治疗前检查乙肝的说明（乙肝血清学未知）",
+        ),
     ),
     ProfileItem(
         "flag:neutropenia_hold",
