@@ -108,10 +108,15 @@ def subject_gaps(
         for a in analysis.entities.aspects
         if not any(p.search(c.text) for c in strong for p in guard.vocab.aspects[a])
     ]
-    if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
-        return aspect_gaps
     attribute = attribute_of(analysis)
     subjects = guard.subjects(analysis)
+    cue = guard.vocab.intent_cues.get(analysis.intent)
+    if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
+        # Drugs and regimens are the patient's history; a named trial or guideline is still the source asked
+        # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
+        subjects = [s for s in subjects if s in guard.vocab.trials]
+        if not subjects:
+            return aspect_gaps
     if attribute and analysis.entities.named_drugs:
         # A dose question is about the drugs it names, not the regimen they are given in.
         subjects = [s for s in subjects if s not in guard.vocab.regimens]
@@ -129,8 +134,14 @@ def subject_gaps(
                 about = [c for c in about if any(p.search(c.text) for p in pops)]
         elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
             continue
+        elif cue is not None and subject in guard.vocab.trials:
+            about = [c for c in about if cue.search(c.text)]
         if not about:
             gaps.append(subject)
+    trials = [s for s in subjects if s in guard.vocab.trials]
+    if len(trials) >= 2 and any(t not in gaps for t in trials):
+        # "EMN/NCCN", "CASTOR or LEPUS": one named source that speaks to the question is enough.
+        gaps = [g for g in gaps if g not in trials]
     return [*gaps, *aspect_gaps, *qualifier_gaps(analysis, guard, candidates, plan)]
 
 
@@ -168,7 +179,8 @@ def qualifier_gaps(
         if spec.get("text"):
             pats.append(re.compile(spec["text"], re.IGNORECASE))
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
-        found = any(p.search(x) for p in pats for x in [*titles, *(c.text for t in trials for c in on_trial[t])])
+        texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
+        found = any(p.search(x) for p in pats for x in texts)
         if not found:
             gaps.append(f"{' / '.join(trials)} ({pop})")
     return gaps

@@ -161,6 +161,10 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str) -> list[tuple[
     return sorted(hits)
 
 
+# "after the last dara dose", "from dose 3": a dose as a point in time, not the amount asked about.
+_TIMING_DOSE = re.compile(r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?dose\b|\bdose\s+\d+\b", re.IGNORECASE)
+
+
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
@@ -175,14 +179,17 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     ]
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
+    endpoints = [name for _, name in _found(vocab.endpoints, text)]
+    if {"CR", "VGPR"} & set(endpoints):
+        endpoints = [e for e in endpoints if e != "ORR"]  # "VGPR-or-better response rate" asks for VGPR, not ORR
     return Entities(
         drugs=tuple(dict.fromkeys([*named_drugs, *via_regimen])),
         named_drugs=tuple(named_drugs),
         regimens=tuple(regimens),
         trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
         populations=tuple(name for _, name in _found(vocab.populations, text)),
-        endpoints=tuple(name for _, name in _found(vocab.endpoints, text)),
-        attributes=tuple(name for _, name in _found(vocab.attributes, text)),
+        endpoints=tuple(endpoints),
+        attributes=tuple(name for _, name in _found(vocab.attributes, _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.aspects, text)),
     )
 
