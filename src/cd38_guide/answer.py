@@ -285,7 +285,6 @@ def compose(
     spans: dict[str, list[list[int]]] = {}
     for c in chosen:
         spans.setdefault(c.pid, []).append([c.start, c.end])
-    rows_by_passage = {r.passage: r for r in (planner.facts if planner else [])}
     for pid in plan.passages():
         p = corpus.passages[pid]
         values = [v for r in (planner.facts if planner else []) if r.passage == pid for v in r.verbatim()]
@@ -294,11 +293,10 @@ def compose(
             extra = [[p.sentences[0].start, p.sentences[0].end]]
         spans[pid] = sorted({tuple(x) for x in [*spans.get(pid, []), *extra]})  # type: ignore[misc]
         spans[pid] = [list(x) for x in spans[pid]]
-    del rows_by_passage
+    # A passage the plan cites is exactly what was asked: shown as relevant as the best retrieved passage.
+    best = Hit(passage_id="", score=hits[0].score, rank=1)
     citations = [
-        _citation(
-            numbers[pid], hits_by_pid.get(pid) or Hit(passage_id=pid, score=0.0, rank=len(hits) + 1), corpus, spans[pid]
-        )
+        _citation(numbers[pid], hits_by_pid.get(pid) or best.model_copy(update={"passage_id": pid}), corpus, spans[pid])
         for pid in order
     ]
     sentences = [
