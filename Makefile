@@ -24,6 +24,8 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e ".[dev]"
+	# The ONNX encoder that ask/check/serve embed with (no torch at run time); sha256 recorded beside it.
+	$(PY) -m cd38_guide.index.export_onnx
 	touch $@
 
 install: $(VENV)/.installed

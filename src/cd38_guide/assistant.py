@@ -9,6 +9,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
+from typing import TypeVar
 
 from cd38_guide import audit
 from cd38_guide.answer import compose
@@ -18,7 +19,7 @@ from cd38_guide.corpus import Corpus, load_corpus
 from cd38_guide.entity_guard import EntityGuard
 from cd38_guide.errors import InputError
 from cd38_guide.facts import load_facts
-from cd38_guide.index.embedder import Embedder, MiniLMEmbedder
+from cd38_guide.index.embedder import Embedder
 from cd38_guide.index.store import LoadedIndex, ensure_index
 from cd38_guide.question.analysis import analyse, focused_queries
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
@@ -26,6 +27,7 @@ from cd38_guide.retrieve import Retrieval, Retriever, resolve_followup
 from cd38_guide.types import Answer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Lone surrogates too: undecodable argv bytes (surrogateescape) or a JSON "\ud800" would crash the tokenizer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
@@ -63,37 +65,56 @@ class Assistant:
         self.settings = settings or Settings()
         self._embedder = embedder
         self._progress = progress  # called while the index is (re)built, for a progress bar
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    def _once(self, name: str, load: Callable[[], T]) -> T:
+        """Load a shared part once per Assistant even when threads (app requests, warm-up) ask together."""
+        with self._lock:
+            if name not in self.__dict__:
+                self.__dict__[name] = load()
+            return self.__dict__[name]
 
     @cached_property
     def corpus(self) -> Corpus:
-        return load_corpus(self.settings.all_corpus_dirs)
+        return self._once("corpus", lambda: load_corpus(self.settings.all_corpus_dirs))
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or MiniLMEmbedder(self.settings.model)
+        """The ONNX encoder by default: the same vectors as sentence-transformers without importing torch."""
+        if self._embedder is not None:
+            return self._embedder
+        from cd38_guide.index.onnx_embedder import OnnxEmbedder
+
+        return self._once("embedder", lambda: OnnxEmbedder(self.settings.model))
 
     @cached_property
     def index(self) -> LoadedIndex:
-        with self._lock:
-            return ensure_index(self.corpus, self.embedder, self.settings, self._progress)
+        return self._once("index", lambda: ensure_index(self.corpus, self.embedder, self.settings, self._progress))
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.corpus, self.index, self.embedder, self.settings.retrieval, self.vocabulary.known_words)
+        return self._once(
+            "retriever",
+            lambda: Retriever(
+                self.corpus, self.index, self.embedder, self.settings.retrieval, self.vocabulary.known_words
+            ),
+        )
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return load_vocabulary(tuple(self.corpus.glossary))
+        return self._once("vocabulary", lambda: load_vocabulary(tuple(self.corpus.glossary)))
 
     @cached_property
     def planner(self) -> Planner:
-        facts = load_facts(self.settings.all_corpus_dirs, self.corpus.passages)
-        return Planner(facts, self.vocabulary, self.corpus.passages)
+        def load() -> Planner:
+            facts = load_facts(self.settings.all_corpus_dirs, self.corpus.passages)
+            return Planner(facts, self.vocabulary, self.corpus.passages)
+
+        return self._once("planner", load)
 
     @cached_property
     def guard(self) -> EntityGuard:
-        return EntityGuard(self.vocabulary, self.corpus.passages)
+        return self._once("guard", lambda: EntityGuard(self.vocabulary, self.corpus.passages))
 
     def warm(self) -> Assistant:
         """Load corpus, index, model and word lists now (the first question would otherwise pay for them)."""

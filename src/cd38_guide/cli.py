@@ -48,7 +48,8 @@ def _settings():
 def cmd_index(args: argparse.Namespace) -> int:
     from cd38_guide.corpus import load_corpus
     from cd38_guide.corpus.convert import convert_file, slugify
-    from cd38_guide.index.embedder import MiniLMEmbedder
+    from cd38_guide.index.export_onnx import export
+    from cd38_guide.index.onnx_embedder import OnnxEmbedder
     from cd38_guide.index.store import build_index
 
     settings = _settings()
@@ -92,8 +93,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         raise
     from cd38_guide.progress import index_progress
 
+    export(settings.model)  # a no-op when the ONNX encoder is there and valid; index time may import torch
     with index_progress() as progress:
-        manifest = build_index(corpus, MiniLMEmbedder(settings.model), settings, force=args.force, progress=progress)
+        manifest = build_index(corpus, OnnxEmbedder(settings.model), settings, force=args.force, progress=progress)
     if args.json:
         print(json.dumps({"manifest": manifest.model_dump(), "added": [str(p) for p in written]}, indent=2))
     else:

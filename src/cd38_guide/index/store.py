@@ -78,7 +78,10 @@ class EmbeddingCache:
     """Vectors by sha256 of the embedded text, so a rebuild embeds only what changed."""
 
     def __init__(self, directory: Path, embedder: Embedder) -> None:
-        self.dir = directory / f"embeddings-{embedder.weights_sha256[:12]}-{embedder.dim}"
+        runtime = getattr(embedder, "onnx_sha256", None)
+        # Per runtime too: the ONNX and torch vectors agree to ~1e-7, not bit for bit, and an index holds one kind.
+        suffix = f"-onnx{runtime[:8]}" if runtime else ""
+        self.dir = directory / f"embeddings-{embedder.weights_sha256[:12]}-{embedder.dim}{suffix}"
         self.embedder = embedder
         self.vectors: dict[str, np.ndarray] = {}
         self.new = 0
@@ -134,7 +137,16 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": sys.version.split()[0]}
-    for pkg in ("cd38-guide", "faiss-cpu", "bm25s", "sentence-transformers", "llama-index-core", "numpy"):
+    for pkg in (
+        "cd38-guide",
+        "faiss-cpu",
+        "bm25s",
+        "onnxruntime",
+        "tokenizers",
+        "sentence-transformers",
+        "llama-index-core",
+        "numpy",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -145,7 +157,12 @@ def _versions() -> dict[str, str]:
 def expected_key(corpus: Corpus, embedder: Embedder, settings: Settings) -> str:
     """The manifest key an up-to-date index must carry."""
     return build_key(
-        corpus.hash, embedder.weights_sha256, embedder.dim, settings.chunking.model_dump(), settings.index.model_dump()
+        corpus.hash,
+        embedder.weights_sha256,
+        embedder.dim,
+        settings.chunking.model_dump(),
+        settings.index.model_dump(),
+        getattr(embedder, "onnx_sha256", None),
     )
 
 
@@ -238,6 +255,7 @@ def _build_locked(
         build_id=build_id,
         model_id=embedder.model_id,
         weights_sha256=embedder.weights_sha256,
+        onnx_sha256=getattr(embedder, "onnx_sha256", None),
         dim=embedder.dim,
         chunking=settings.chunking.model_dump(),
         index=settings.index.model_dump(),

@@ -210,6 +210,16 @@ def launch_options() -> dict[str, Any]:
     return {"theme": make_theme(), "css": CSS, "head": HEAD, "ssr_mode": False, "max_file_size": "1mb"}
 
 
+def _warm(assistant: Any) -> None:
+    """Load what the first question would otherwise pay for; a failure here surfaces on that question instead."""
+    try:
+        assistant.warm()
+        assistant.retrieve("anti-CD38 washout")  # the query expansion's lazy loading
+        assistant.planner, assistant.guard  # noqa: B018 - fact tables and entity lists the first answer needs
+    except Exception:  # logged; the request path raises the same error with its own message
+        log.warning("warm-up failed", exc_info=True)
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> None:
     """Load the model and index once, then serve the app (login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD).
 
@@ -223,6 +233,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
             f"refusing to serve on {host} without login: "
             "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
         )
+    import threading
+
     from cd38_guide.assistant import Assistant
     from cd38_guide.progress import index_progress
     from cd38_guide.ui.starting import StartingPage
@@ -235,8 +247,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
             progress(done, total)
             page.progress(done, total)
 
-        assistant = Assistant(progress=both).warm()
-        assistant.retrieve("anti-CD38 washout")  # pays the query expansion's lazy loading before the first user
+        assistant = Assistant(progress=both).open()  # corpus and index open (or are rebuilt) before the port
         demo = build_app(assistant)
     from cd38_guide.api import ApiService, mount_kwargs
 
@@ -248,9 +259,13 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
         app_kwargs=mount_kwargs(ApiService(assistant), credentials=(user, password) if user and password else None),
         quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line below gives the URL
-        prevent_thread_lock=True,
+        prevent_thread_lock=True,  # returns once the server answers; serving goes on in Gradio's threads
         **launch_options(),
     )
+    # Serving already: the encoder session and the query-side word lists load now (after Gradio's own start-up
+    # check, which a busy warm-up could make time out), and a question that arrives first waits on the same
+    # locks rather than loading them twice.
+    threading.Thread(target=_warm, args=(assistant,), name="cd38-guide-warm", daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     print(f"cd38-guide: ready at http://{shown}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
     demo.block_thread()
