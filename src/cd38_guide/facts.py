@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError
 
+from cd38_guide.corpus.markdown import safe_load_yaml
 from cd38_guide.errors import CorpusError
 from cd38_guide.types import Frozen, Passage
 
@@ -55,7 +56,7 @@ def read_facts(folder: Path) -> list[FactRow]:
         return rows
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            data = safe_load_yaml(path.read_text(encoding="utf-8")) or []
         except (yaml.YAMLError, UnicodeDecodeError) as err:
             raise CorpusError(f"not valid UTF-8 YAML: {err}", str(path)) from None
         if not isinstance(data, list):

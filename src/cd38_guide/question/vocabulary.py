@@ -13,15 +13,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from cd38_guide.corpus.glossary import GlossaryEntry
+from cd38_guide.corpus.markdown import safe_load_yaml
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _data(name: str) -> Any:
-    return yaml.safe_load(resources.files("cd38_guide.question").joinpath("data", name).read_text("utf-8"))
+    return safe_load_yaml(resources.files("cd38_guide.question").joinpath("data", name).read_text("utf-8"))
 
 
 def term_pattern(term: str, *, exact_case: bool = False) -> re.Pattern[str]:
