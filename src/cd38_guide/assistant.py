@@ -116,6 +116,11 @@ class Assistant:
     def guard(self) -> EntityGuard:
         return self._once("guard", lambda: EntityGuard(self.vocabulary, self.corpus.passages))
 
+    def open(self) -> Assistant:
+        """Load corpus and index (rebuilt if stale) and check the encoder: all the app needs to start serving."""
+        self.index  # noqa: B018 - the cached property loads corpus, embedder and index once
+        return self
+
     def warm(self) -> Assistant:
         """Load corpus, index, model and word lists now (the first question would otherwise pay for them)."""
         self.retriever.search("warm-up question about daratumumab dosing")
