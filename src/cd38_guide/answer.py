@@ -22,7 +22,16 @@ from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
 from cd38_guide.retrieve import Retrieval
 from cd38_guide.sentence_selection import Candidate, score_sentences, select_sentences, text_tokens
-from cd38_guide.types import AnswerSentence, AnswerTable, Citation, DirectAnswer, Hit, Language, TableCell
+from cd38_guide.types import (
+    USER_ADDED_BADGE,
+    AnswerSentence,
+    AnswerTable,
+    Citation,
+    DirectAnswer,
+    Hit,
+    Language,
+    TableCell,
+)
 
 TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "background": ("background on anti-CD38 antibodies", "抗CD38单抗概述"),
@@ -162,6 +171,7 @@ def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citat
         text=p.text,
         score=round(hit.score, 6),
         supporting=sorted(spans),
+        badge=USER_ADDED_BADGE if prov.source_kind == "user_added" else None,
     )
 
 

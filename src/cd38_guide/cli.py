@@ -22,7 +22,8 @@ def _print_answer(ans, out: TextIO) -> None:
         out.write("\nSources:\n")
         for c in ans.citations:
             ids = " ".join(x for x in (f"PMID {c.pmid}" if c.pmid else "", f"doi:{c.doi}" if c.doi else "") if x)
-            out.write(f"[{c.n}] {c.title} - {c.heading} ({c.source_kind}, {c.year}). {c.citation}. {ids}\n")
+            badge = f"[{c.badge}] " if c.badge else ""
+            out.write(f"[{c.n}] {badge}{c.title} - {c.heading} ({c.source_kind}, {c.year}). {c.citation}. {ids}\n")
             if c.secondary:
                 out.write(f"    via {c.secondary}\n")
     for note in ans.notes:
@@ -73,7 +74,6 @@ def cmd_index(args: argparse.Namespace) -> int:
                     ("title", args.title),
                     ("year", args.year),
                     ("url", args.url),
-                    ("source_kind", args.source_kind),
                 )
                 if v
             }
@@ -222,7 +222,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url")
     p.add_argument("--title")
     p.add_argument("--year", type=int)
-    p.add_argument("--source-kind", choices=["consensus", "trial", "label", "guideline", "review"], default=None)
     p.add_argument("--id", help="document id for a single added file (default: added-<file name>)")
     p.add_argument("--replace", action="store_true", help="replace an added document with the same id")
     p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")

@@ -6,7 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SourceKind = Literal["consensus", "trial", "label", "guideline", "review", "glossary"]
+SourceKind = Literal["consensus", "trial", "label", "guideline", "review", "glossary", "user_added"]
+"""``user_added``: a document added with ``index --add``; its provenance is only what the command's flags said."""
+
+USER_ADDED_BADGE = "user-added"
+"""The badge every answer and the app show beside a passage a user added (``Citation.badge``)."""
 Language = Literal["en", "zh"]
 
 TOPICS: tuple[str, ...] = (
@@ -149,6 +153,9 @@ class Citation(Frozen):
     score: float
     supporting: list[list[int]] = Field(
         default_factory=list, description="[start, end] character spans of the sentences the answer used."
+    )
+    badge: str | None = Field(
+        default=None, description="'user-added' for a passage added with `index --add`: show it beside the citation."
     )
 
 

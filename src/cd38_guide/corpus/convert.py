@@ -76,6 +76,24 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+_LEADING_HASHES = re.compile(r"^\s*(#+)", re.M)
+_COMMENT_OPEN = re.compile(r"<\s*!\s*-\s*-")
+_COMMENT_CLOSE = re.compile(r"-\s*-\s*>")
+
+
+def neutralise(text: str) -> str:
+    """Escape the corpus syntax in converted text, so a file can only ever supply passage text.
+
+    A line starting with '#' would become a passage heading, ``{#id}`` a passage id and ``<!-- ... -->`` passage
+    metadata (citation, PMID, ``translation_of``): the hashes are backslash-escaped, ``{#`` becomes ``{\\#`` and
+    comment markers lose their meaning (``<!--`` -> ``<!‐‐``, ``-->`` -> ``‐‐>``, with U+2010 hyphens).
+    """
+    text = _LEADING_HASHES.sub(lambda m: "\\" + m.group(1), text)
+    text = text.replace("{#", "{\\#")
+    text = _COMMENT_OPEN.sub("<!\u2010\u2010", text)
+    return _COMMENT_CLOSE.sub("\u2010\u2010>", text)
+
+
 def _paragraph_sections(paragraphs: list[str], looks_like_heading) -> list[Section]:
     sections: list[Section] = []
     current = Section(heading="")
@@ -303,14 +321,17 @@ def to_markdown(
     doc_id: str,
     citation: str,
     title: str | None = None,
-    source_kind: str = "guideline",
     doi: str | None = None,
     pmid: str | None = None,
     url: str | None = None,
     year: int | None = None,
     language: str = "en",
 ) -> str:
-    """Render extracted sections as a corpus document (front matter + one passage per section part)."""
+    """Render extracted sections as a corpus document (front matter + one passage per section part).
+
+    Provenance comes only from the keyword arguments (the command's flags), never from the file: the document is
+    marked ``source_kind: user_added``, and ids or years found in the file (JATS front matter) are not used.
+    """
     body: list[str] = []
     used: set[str] = set()
     all_text = []
@@ -326,23 +347,23 @@ def to_markdown(
             while pid in used:
                 pid, k = f"{base}-{k}", k + 1
             used.add(pid)
-            text = "\n\n".join(paras)
+            text = "\n\n".join(neutralise(p) for p in paras)
             all_text.append(text)
             topics = infer_topics(f"{heading} {text}")
             meta = yaml.safe_dump({"topics": topics}, default_flow_style=None, allow_unicode=True).strip()
-            heading_line = heading.replace("{", "(").replace("}", ")")
+            heading_line = neutralise(heading.replace("{", "(").replace("}", ")"))
             body.append(f"## {heading_line} {{#{pid}}}\n<!--\n{meta}\n-->\n\n{text}\n")
     if not body:
         raise CorpusError("no passages could be made from the file")
     front = {
         "id": doc_id,
         "title": title or extracted.title or doc_id,
-        "source_kind": source_kind,
+        "source_kind": "user_added",
         "citation": citation,
-        "pmid": pmid or extracted.pmid,
-        "doi": doi or extracted.doi,
+        "pmid": pmid,
+        "doi": doi,
         "url": url,
-        "year": year or extracted.year or 2025,
+        "year": year or 2025,
         "language": language,
         "topics": sorted(set(infer_topics(" ".join(all_text))), key=TOPICS.index),
     }
