@@ -5,6 +5,7 @@ Each reproducer is the one from the attack run; eval/faults.py reruns items 1-10
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -80,3 +81,109 @@ def test_forged_provenance_added_passages_carry_the_user_added_badge(fast_cli, t
     for c in added:
         assert c.badge == "user-added" and c.source_kind == "user_added" and c.pmid is None
         assert c.citation == "Anonymous blog post"
+
+
+# ---------------------------------------------------------------- 4. embedding cache trusted blindly
+
+
+def _cache(settings, embedder):
+    from cd38_guide.index.store import EmbeddingCache
+
+    return EmbeddingCache(settings.home / "cache", embedder)
+
+
+def _index_vectors_are_fresh(settings, embedder) -> None:
+    """Every stored sentence vector is finite and equals what the embedder gives for its text right now."""
+    import numpy as np
+
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.index.store import open_index, sentence_embed_text
+
+    corpus = load_corpus(settings.all_corpus_dirs)
+    loaded = open_index(corpus, embedder, settings)
+    assert np.isfinite(loaded.sentence_vectors).all()
+    texts = [
+        sentence_embed_text(corpus.passage(p).heading, corpus.passage(p).text[a:b]) for p, a, b in loaded.sentence_keys
+    ]
+    assert np.allclose(loaded.sentence_vectors, embedder.embed(texts), atol=1e-6)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_embedding_cache_nan_vectors_do_not_survive_a_rebuild(fake_settings, fake_embedder, test_corpus_dir, force):
+    import numpy as np
+
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.index.store import build_index
+
+    build_index(load_corpus(fake_settings.all_corpus_dirs), fake_embedder, fake_settings)
+    cache = _cache(fake_settings, fake_embedder)
+    assert cache.vectors
+    cache.vectors = {k: np.full_like(v, np.nan) for k, v in cache.vectors.items()}
+    cache.save()
+    if not force:  # a corpus change makes the next build a normal, cache-using rebuild
+        path = test_corpus_dir / "trial-alpha.md"
+        path.write_text(path.read_text().replace("Growth factor support was allowed.", "G-CSF was allowed."))
+    build_index(load_corpus(fake_settings.all_corpus_dirs), fake_embedder, fake_settings, force=force)
+    _index_vectors_are_fresh(fake_settings, fake_embedder)
+
+
+def test_embedding_cache_force_rebuilds_from_scratch(fake_settings, fake_embedder):
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.index.store import build_index
+
+    corpus = load_corpus(fake_settings.all_corpus_dirs)
+    first = build_index(corpus, fake_embedder, fake_settings)
+    again = build_index(corpus, fake_embedder, fake_settings, force=True)
+    assert again.build_id != first.build_id and again.embedded_new == first.embedded_new > 0
+
+
+def test_embedding_cache_kill_during_save_leaves_keys_and_vectors_aligned(fake_settings, fake_embedder, monkeypatch):
+    import numpy as np
+
+    from cd38_guide.index import store
+
+    old = [f"old text {i}" for i in range(20)]
+    cache = _cache(fake_settings, fake_embedder)
+    cache.embed(old)
+    cache.save()
+    new = [f"new text {i}" for i in range(7)]
+    cache = _cache(fake_settings, fake_embedder)
+    cache.embed(new)
+    real_replace, calls = store.os.replace, []
+
+    def killed_after_first(src, dst):  # SIGKILL between two renames, as the attack run did
+        calls.append(dst)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", killed_after_first)
+    try:
+        cache.save(keep={hashlib.sha256(t.encode()).hexdigest() for t in new})
+    except KeyboardInterrupt:
+        pass  # killed between two renames; one atomic rename is never interrupted this way
+    monkeypatch.setattr(store.os, "replace", real_replace)
+    reloaded = _cache(fake_settings, fake_embedder)
+    texts = {hashlib.sha256(t.encode()).hexdigest(): t for t in old + new}
+    assert reloaded.vectors, "the cache should still hold a consistent generation"
+    for key, vec in reloaded.vectors.items():
+        assert np.allclose(vec, fake_embedder.embed([texts[key]])[0], atol=1e-6), "a vector sits under the wrong key"
+
+
+# ---------------------------------------------------------------- 5. deletes what it did not create
+
+
+def test_deletes_only_its_own_builds(fake_settings, fake_embedder):
+    from cd38_guide.corpus import load_corpus
+    from cd38_guide.index.store import build_index
+
+    corpus = load_corpus(fake_settings.all_corpus_dirs)
+    first = build_index(corpus, fake_embedder, fake_settings)
+    mine = fake_settings.home / "builds" / "release-1.0"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    (fake_settings.home / "builds" / "empty-dir").mkdir()
+    second = build_index(corpus, fake_embedder, fake_settings, force=True)
+    builds = {p.name for p in (fake_settings.home / "builds").iterdir()}
+    assert builds == {second.build_id, "release-1.0", "empty-dir"}, builds
+    assert first.build_id not in builds and (mine / "notes.txt").read_text() == "keep me"

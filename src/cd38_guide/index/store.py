@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -46,6 +47,10 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``: texts embedded so far out of those a build has to embed."""
 
 
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_OWN_PARTIAL = re.compile(r"^\.partial-")  # the hidden name every build is written under until it is complete
+
+
 def chunk_int_id(chunk_id: str) -> int:
     """A stable positive int64 FAISS id derived from the chunk id."""
     return int.from_bytes(hashlib.sha256(chunk_id.encode()).digest()[:8], "big") >> 1
@@ -75,9 +80,16 @@ class LoadedIndex:
 
 
 class EmbeddingCache:
-    """Vectors by sha256 of the embedded text, so a rebuild embeds only what changed."""
+    """Vectors by sha256 of the embedded text, so a rebuild embeds only what changed.
 
-    def __init__(self, directory: Path, embedder: Embedder) -> None:
+    Stored as one file (``cache.npz``: keys, vectors and a sha256 over both) replaced atomically, so a kill can
+    never leave keys and vectors misaligned. A cache that fails verification (digest, shape, unique hex keys,
+    finite values) is ignored and everything is embedded afresh; ``fresh=True`` (``index --force``) ignores it too.
+    """
+
+    FILE = "cache.npz"
+
+    def __init__(self, directory: Path, embedder: Embedder, *, fresh: bool = False) -> None:
         runtime = getattr(embedder, "onnx_sha256", None)
         # Per runtime too: the ONNX and torch vectors agree to ~1e-7, not bit for bit, and an index holds one kind.
         suffix = f"-onnx{runtime[:8]}" if runtime else ""
@@ -87,14 +99,38 @@ class EmbeddingCache:
         self.new = 0
         self.progress: Progress | None = None
         self.total = 0
-        keys_path, vec_path = self.dir / "keys.json", self.dir / "vectors.npy"
+        if not fresh:
+            self.vectors = self._load()
+
+    @staticmethod
+    def _digest(keys: np.ndarray, vecs: np.ndarray) -> str:
+        h = hashlib.sha256()
+        h.update("\n".join(keys.tolist()).encode())
+        h.update(np.ascontiguousarray(vecs, dtype=np.float32).tobytes())
+        return h.hexdigest()
+
+    def _load(self) -> dict[str, np.ndarray]:
+        path = self.dir / self.FILE
+        if not path.is_file():
+            return {}
         try:
-            keys = json.loads(keys_path.read_text())
-            vecs = np.load(vec_path, allow_pickle=False)
-            if vecs.shape == (len(keys), embedder.dim):
-                self.vectors = dict(zip(keys, vecs, strict=True))
-        except (OSError, ValueError):
-            self.vectors = {}
+            with np.load(path, allow_pickle=False) as data:
+                keys, vecs, digest = data["keys"], data["vectors"], str(data["digest"])
+            problem = None
+            if vecs.ndim != 2 or vecs.shape != (len(keys), self.embedder.dim):
+                problem = "keys and vectors are misaligned"
+            elif len(set(keys.tolist())) != len(keys) or not all(_HEX64.match(k) for k in keys.tolist()):
+                problem = "keys are not unique sha256 digests"
+            elif not np.isfinite(vecs).all():
+                problem = "vectors hold NaN or infinite values"
+            elif self._digest(keys, vecs) != digest:
+                problem = "contents do not match the recorded digest"
+        except (OSError, ValueError, KeyError, EOFError) as err:
+            problem = f"unreadable ({type(err).__name__})"
+        if problem:
+            log.warning("embedding cache %s ignored: %s; embedding from scratch", path, problem)
+            return {}
+        return dict(zip(keys.tolist(), vecs.astype(np.float32), strict=True))
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
@@ -102,7 +138,9 @@ class EmbeddingCache:
         step = EMBED_BATCH if self.progress is not None else max(len(missing), 1)
         for i in range(0, len(missing), step):
             part = missing[i : i + step]
-            vecs = self.embedder.embed([t for _, t in part])
+            vecs = np.asarray(self.embedder.embed([t for _, t in part]), dtype=np.float32)
+            if not np.isfinite(vecs).all():
+                raise IndexStateError("the embedding model returned NaN or infinite vectors; the index is not built")
             self.vectors.update({k: v for (k, _), v in zip(part, vecs, strict=True)})
             self.new += len(part)
             if self.progress is not None:
@@ -116,18 +154,23 @@ class EmbeddingCache:
         return len({hashlib.sha256(t.encode()).hexdigest() for t in texts} - self.vectors.keys())
 
     def save(self, keep: set[str] | None = None) -> None:
+        """Write the cache as one file: a temporary file, fsynced, then one ``os.replace``."""
         items = sorted((k, v) for k, v in self.vectors.items() if keep is None or k in keep)
+        keys = np.array([k for k, _ in items], dtype="<U64")
+        vecs = np.stack([v for _, v in items]).astype(np.float32) if items else np.zeros((0, self.embedder.dim))
+        vecs = vecs.astype(np.float32)
         self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / f".tmp-{os.getpid()}"
-        tmp.mkdir(exist_ok=True)
-        (tmp / "keys.json").write_text(json.dumps([k for k, _ in items]))
-        np.save(
-            tmp / "vectors.npy",
-            np.stack([v for _, v in items]) if items else np.zeros((0, self.embedder.dim), np.float32),
-        )
-        os.replace(tmp / "vectors.npy", self.dir / "vectors.npy")
-        os.replace(tmp / "keys.json", self.dir / "keys.json")
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = self.dir / f".tmp-{os.getpid()}.npz"
+        try:
+            with tmp.open("wb") as f:
+                np.savez(f, keys=keys, vectors=vecs, digest=np.array(self._digest(keys, vecs)))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.dir / self.FILE)
+        finally:
+            tmp.unlink(missing_ok=True)
+        for legacy in ("keys.json", "vectors.npy"):  # the old two-file layout could be left misaligned by a kill
+            (self.dir / legacy).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- build
@@ -194,13 +237,18 @@ def build_index(
     from filelock import FileLock, Timeout
 
     home = settings.home
-    home.mkdir(parents=True, exist_ok=True)
     try:
+        home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(home / "index.lock"), timeout=600)
         lock.acquire()
     except Timeout:
         raise IndexStateError(
             f"another process has held {home / 'index.lock'} for 10 minutes; is a build stuck?"
+        ) from None
+    except OSError as err:
+        raise IndexStateError(
+            f"cannot write to {home} ({err.strerror or err}); make it writable or set CD38_GUIDE_HOME to a "
+            "writable folder"
         ) from None
     try:
         key = expected_key(corpus, embedder, settings)
@@ -212,19 +260,48 @@ def build_index(
                     return current
             except IndexStateError:
                 pass
-        return _build_locked(corpus, embedder, settings, key, progress)
+        return _build_locked(corpus, embedder, settings, key, progress, fresh=force)
     finally:
         lock.release()
 
 
+def _is_own_build(path: Path) -> bool:
+    """A directory this program wrote: a finished build whose manifest names it, or a killed build's partial."""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    if _OWN_PARTIAL.match(path.name):
+        return True
+    try:
+        return read_manifest(path).build_id == path.name
+    except IndexStateError:
+        return False
+
+
+def _remove_old_builds(builds: Path, keep: str) -> None:
+    """Delete earlier builds, but only those recognised by their own manifest; anything else is left alone."""
+    for old in builds.iterdir():
+        if old.name == keep:
+            continue
+        if _is_own_build(old):
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            log.info("left %s alone: not a build this program recognises", old)
+
+
 def _build_locked(
-    corpus: Corpus, embedder: Embedder, settings: Settings, key: str, progress: Progress | None = None
+    corpus: Corpus,
+    embedder: Embedder,
+    settings: Settings,
+    key: str,
+    progress: Progress | None = None,
+    *,
+    fresh: bool = False,
 ) -> Manifest:
     t0 = time.perf_counter()
     home = settings.home
     passages = list(corpus.passages.values())
     chunks = chunk_passages(passages, embedder.count_tokens, settings.chunking)
-    cache = EmbeddingCache(home / "cache", embedder)
+    cache = EmbeddingCache(home / "cache", embedder, fresh=fresh)
     sentence_keys = [(p.id, s.start, s.end) for p in passages for s in p.sentences]
     sent_texts = [
         sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys
@@ -237,53 +314,61 @@ def _build_locked(
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
     builds = home / "builds"
     tmp = builds / f".partial-{build_id}"
-    tmp.mkdir(parents=True)
-    ids = np.array([chunk_int_id(c.id) for c in chunks], dtype=np.int64)
-    if len(set(ids.tolist())) != len(ids):
-        raise IndexStateError("two chunk ids hash to the same FAISS id; rename one passage")
-    vindex = build_vector_index(chunk_vecs, ids, settings.index)
-    save_vector_index(vindex, tmp / VECTORS)
-    with (tmp / CHUNKS).open("w", encoding="utf-8") as f:
-        for c in chunks:
-            f.write(c.model_dump_json() + "\n")
-    (tmp / SENTENCES).write_text(json.dumps(sentence_keys, ensure_ascii=False))
-    np.save(tmp / SENTENCE_VECTORS, sent_vecs)
-    LexicalIndex.build([c.embed_text for c in chunks]).save(tmp / BM25_DIR)
-    manifest = Manifest(
-        format_version=FORMAT_VERSION,
-        key=key,
-        build_id=build_id,
-        model_id=embedder.model_id,
-        weights_sha256=embedder.weights_sha256,
-        onnx_sha256=getattr(embedder, "onnx_sha256", None),
-        dim=embedder.dim,
-        chunking=settings.chunking.model_dump(),
-        index=settings.index.model_dump(),
-        index_kind=index_kind(vindex),
-        corpus_hash=corpus.hash,
-        n_passages=len(passages),
-        n_chunks=len(chunks),
-        n_sentences=len(sentence_keys),
-        files=_sha_files(tmp),
-        versions=_versions(),
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        build_seconds=round(time.perf_counter() - t0, 3),
-        embedded_new=cache.new,
-    )
-    (tmp / MANIFEST_NAME).write_text(manifest.model_dump_json(indent=2))
-    _fsync_tree(tmp)
-    final = builds / build_id
-    os.replace(tmp, final)
-    link_tmp = home / f".current-{os.getpid()}"
-    if link_tmp.is_symlink() or link_tmp.exists():
-        link_tmp.unlink()
-    os.symlink(Path("builds") / build_id, link_tmp)
-    os.replace(link_tmp, home / "current")  # the atomic swap
+    try:
+        tmp.mkdir(parents=True)
+        ids = np.array([chunk_int_id(c.id) for c in chunks], dtype=np.int64)
+        if len(set(ids.tolist())) != len(ids):
+            raise IndexStateError("two chunk ids hash to the same FAISS id; rename one passage")
+        vindex = build_vector_index(chunk_vecs, ids, settings.index)
+        save_vector_index(vindex, tmp / VECTORS)
+        with (tmp / CHUNKS).open("w", encoding="utf-8") as f:
+            for c in chunks:
+                f.write(c.model_dump_json() + "\n")
+        (tmp / SENTENCES).write_text(json.dumps(sentence_keys, ensure_ascii=False))
+        np.save(tmp / SENTENCE_VECTORS, sent_vecs)
+        LexicalIndex.build([c.embed_text for c in chunks]).save(tmp / BM25_DIR)
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            key=key,
+            build_id=build_id,
+            model_id=embedder.model_id,
+            weights_sha256=embedder.weights_sha256,
+            onnx_sha256=getattr(embedder, "onnx_sha256", None),
+            dim=embedder.dim,
+            chunking=settings.chunking.model_dump(),
+            index=settings.index.model_dump(),
+            index_kind=index_kind(vindex),
+            corpus_hash=corpus.hash,
+            n_passages=len(passages),
+            n_chunks=len(chunks),
+            n_sentences=len(sentence_keys),
+            files=_sha_files(tmp),
+            versions=_versions(),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - t0, 3),
+            embedded_new=cache.new,
+        )
+        (tmp / MANIFEST_NAME).write_text(manifest.model_dump_json(indent=2))
+        _fsync_tree(tmp)
+        final = builds / build_id
+        os.replace(tmp, final)
+        link_tmp = home / f".current-{os.getpid()}"
+        if link_tmp.is_symlink() or link_tmp.exists():
+            link_tmp.unlink()
+        os.symlink(Path("builds") / build_id, link_tmp)
+        os.replace(link_tmp, home / "current")  # the atomic swap
+    except OSError as err:  # disk full, read-only or vanished home: leave nothing half-written behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexStateError(
+            f"cannot write the index under {home}: {err.strerror or err}; free space or fix "
+            "permissions, then run `cd38-guide index` again"
+        ) from None
     keep = {hashlib.sha256(t.encode()).hexdigest() for t in [c.embed_text for c in chunks] + sent_texts}
-    cache.save(keep)
-    for old in builds.iterdir():
-        if old.name != build_id:
-            shutil.rmtree(old, ignore_errors=True)
+    try:
+        cache.save(keep)
+    except OSError as err:  # the index is complete; a missing cache only costs time on the next build
+        log.warning("embedding cache not saved (%s); the next build embeds everything again", err.strerror or err)
+    _remove_old_builds(builds, build_id)
     log.info(
         "built index %s: %d chunks in %.1fs (%d embedded)", build_id, len(chunks), manifest.build_seconds, cache.new
     )
