@@ -48,54 +48,48 @@ def _settings():
 
 def cmd_index(args: argparse.Namespace) -> int:
     from cd38_guide.corpus import load_corpus
-    from cd38_guide.corpus.convert import convert_file, slugify
+    from cd38_guide.index.add import add_documents
     from cd38_guide.index.export_onnx import export
     from cd38_guide.index.onnx_embedder import OnnxEmbedder
     from cd38_guide.index.store import build_index
 
     settings = _settings()
     written: list[Path] = []
+    meta: dict[str, object] = {}
     if args.add:
         if not args.citation:
             raise InputError("--citation is required with --add: say where the text comes from")
-        settings.added_dir.mkdir(parents=True, exist_ok=True)
-        existing = load_corpus(settings.all_corpus_dirs)
-        staged: list[tuple[Path, str]] = []
-        for i, name in enumerate(args.add):
-            path = Path(name)
-            doc_id = args.id if (args.id and len(args.add) == 1) else f"added-{slugify(path.stem, 40) or i}"
-            if any(d.id == doc_id for d in existing.documents) and not args.replace:
-                raise InputError(f"a document with id {doc_id!r} is already indexed; pass --replace to update it")
-            meta = {
-                k: v
-                for k, v in (
-                    ("doi", args.doi),
-                    ("pmid", args.pmid),
-                    ("title", args.title),
-                    ("year", args.year),
-                    ("url", args.url),
-                )
-                if v
-            }
-            staged.append(
-                (settings.added_dir / f"{doc_id}.md", convert_file(path, citation=args.citation, doc_id=doc_id, **meta))
+        meta = {
+            k: v
+            for k, v in (
+                ("doi", args.doi),
+                ("pmid", args.pmid),
+                ("title", args.title),
+                ("year", args.year),
+                ("url", args.url),
             )
-        for target, text in staged:  # every file converted cleanly: now write them all
-            tmp = target.with_suffix(".md.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-            written.append(target)
-    try:
-        corpus = load_corpus(settings.all_corpus_dirs)
-    except Cd38GuideError:
-        for target in written:  # refuse to leave a document the corpus cannot load
-            target.unlink(missing_ok=True)
-        raise
+            if v
+        }
     from cd38_guide.progress import index_progress
 
     export(settings.model)  # a no-op when the ONNX encoder is there and valid; index time may import torch
     with index_progress() as progress:
-        manifest = build_index(corpus, OnnxEmbedder(settings.model), settings, force=args.force, progress=progress)
+        if args.add:
+            result = add_documents(
+                [Path(name) for name in args.add],
+                citation=args.citation,
+                settings=settings,
+                embedder=OnnxEmbedder(settings.model),
+                doc_id=args.id,
+                replace=args.replace,
+                force=args.force,
+                meta=meta,
+                progress=progress,
+            )
+            manifest, written = result.manifest, list(result.written)
+        else:
+            corpus = load_corpus(settings.all_corpus_dirs)
+            manifest = build_index(corpus, OnnxEmbedder(settings.model), settings, force=args.force, progress=progress)
     if args.json:
         print(json.dumps({"manifest": manifest.model_dump(), "added": [str(p) for p in written]}, indent=2))
     else:

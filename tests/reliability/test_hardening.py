@@ -187,3 +187,58 @@ def test_deletes_only_its_own_builds(fake_settings, fake_embedder):
     builds = {p.name for p in (fake_settings.home / "builds").iterdir()}
     assert builds == {second.build_id, "release-1.0", "empty-dir"}, builds
     assert first.build_id not in builds and (mine / "notes.txt").read_text() == "keep me"
+
+
+# ---------------------------------------------------------------- 6. a failed --replace destroys the document
+
+
+def _md(tmp_path: Path, name: str, heading: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(f"# Local protocol\n\n## {heading}\n\n{text}\n", encoding="utf-8")
+    return path
+
+
+def test_failed_replace_keeps_the_reviewed_document(fast_cli, tmp_path: Path, _isolated_home: Path, capsys) -> None:
+    v1 = _md(tmp_path, "v1.md", "Dosing", "Reviewed dosing text for drug A, 16 mg/kg weekly.")
+    assert main(["index", "--add", str(v1), "--id", "alpha", "--citation", "Ward protocol 2025"]) == 0
+    target = _isolated_home / "added" / "alpha.md"
+    reviewed = target.read_text(encoding="utf-8")
+    # passage id alpha-washout collides with the test corpus: a duplicate-id error after conversion
+    v2 = _md(tmp_path, "v2.md", "Washout", "An unreviewed draft about the washout.")
+    capsys.readouterr()
+    assert main(["index", "--add", str(v2), "--id", "alpha", "--replace", "--citation", "Ward protocol 2025"]) == 2
+    err = capsys.readouterr().err
+    assert "alpha-washout" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == reviewed
+    assert sorted(p.name for p in (_isolated_home / "added").iterdir()) == ["alpha.md"]
+
+
+def test_failed_replace_keeps_the_document_when_indexing_fails(fast_cli, tmp_path, _isolated_home, monkeypatch):
+    from cd38_guide.errors import IndexStateError
+    from cd38_guide.index import add
+
+    v1 = _md(tmp_path, "v1.md", "Dosing", "Reviewed dosing text for drug A.")
+    assert main(["index", "--add", str(v1), "--id", "alpha", "--citation", "Ward protocol 2025"]) == 0
+    reviewed = (_isolated_home / "added" / "alpha.md").read_text()
+
+    def disk_full(*a, **k):
+        raise IndexStateError("cannot write the index: No space left on device")
+
+    monkeypatch.setattr(add, "build_index", disk_full)
+    v2 = _md(tmp_path, "v2.md", "Dosing", "New text that could not be indexed.")
+    assert main(["index", "--add", str(v2), "--id", "alpha", "--replace", "--citation", "Ward protocol 2025"]) == 2
+    assert (_isolated_home / "added" / "alpha.md").read_text() == reviewed
+
+
+# ---------------------------------------------------------------- 12. text hygiene (same-stem --add files)
+
+
+def test_text_hygiene_two_added_files_with_one_stem_are_refused(fast_cli, tmp_path, _isolated_home, capsys) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = _md(tmp_path / "a", "guide.md", "Dosing", "First guide on drug A dosing.")
+    two = _md(tmp_path / "b", "guide.md", "Infections", "Second guide on infections.")
+    assert main(["index", "--add", str(one), str(two), "--citation", "Ward protocol 2025"]) == 2
+    assert "added-guide" in capsys.readouterr().err
+    added = _isolated_home / "added"
+    assert not added.exists() or not list(added.glob("*.md"))
