@@ -43,3 +43,7 @@ class IndexStateError(Cd38GuideError):
 
 class ModelError(Cd38GuideError):
     """The bundled embedding model is absent or its weights do not match the expected hash."""
+
+
+class AuditError(Cd38GuideError):
+    """The audit log cannot be written while ``CD38_GUIDE_AUDIT_REQUIRED`` is set: nothing is answered."""

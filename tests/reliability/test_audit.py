@@ -23,7 +23,7 @@ import pytest
 from cd38_guide import audit
 from cd38_guide.cli import main
 
-ASK_KEYS = {"time", "event", "question_sha256", "passages", "abstained", "latency_ms"}
+ASK_KEYS = {"time", "event", "question_hmac", "passages", "abstained", "latency_ms"}
 PROFILE = {"age": 83, "prior_lines": 3, "ecog": 2, "exposure": {"lenalidomide": "refractory"}, "hbv": "hbsag_positive"}
 
 
@@ -55,7 +55,8 @@ def test_ask_record_hashes_the_question_by_default(fake_assistant, audit_file: P
     ans = fake_assistant.ask("  How long is the washout before drug A is given again?  ")
     [rec] = records(audit_file)
     assert set(rec) == ASK_KEYS and rec["event"] == "ask"
-    assert rec["question_sha256"] == hashlib.sha256(ans.question.encode()).hexdigest()
+    assert rec["question_hmac"] == audit.question_digest(ans.question, audit.secret_key())
+    assert rec["question_hmac"] != hashlib.sha256(ans.question.encode()).hexdigest()  # keyed, not a plain hash
     assert rec["passages"] == [c.passage_id for c in ans.citations] and "alpha-washout" in rec["passages"]
     assert rec["abstained"] is False and rec["latency_ms"] == pytest.approx(ans.latency_ms, abs=0.01)
     when = datetime.fromisoformat(rec["time"].replace("Z", "+00:00"))
@@ -75,7 +76,7 @@ def test_question_text_when_enabled(fake_assistant, audit_file: Path, monkeypatc
     monkeypatch.setenv(audit.ENV_TEXT, "1")
     fake_assistant.ask("药物A再次治疗前的洗脱期是多久？")
     [rec] = records(audit_file)
-    assert rec["question"] == "药物A再次治疗前的洗脱期是多久?" and "question_sha256" not in rec  # NFKC: ？ -> ?
+    assert rec["question"] == "药物A再次治疗前的洗脱期是多久?" and "question_hmac" not in rec  # NFKC: ？ -> ?
     assert "洗脱期" in audit_file.read_text(encoding="utf-8")  # readable UTF-8, not \\u escapes
 
 
@@ -239,7 +240,7 @@ def test_sigkill_mid_stream_leaves_every_completed_record_intact(tmp_path: Path,
     recs = [json.loads(line) for line in complete]  # every complete line parses: none of them is broken
     assert tail == b"" or not raw.endswith(b"\n")  # at most the very last line may be cut short
     logged = {tuple(r["question"].split(":")[0].split()[1::2]) for r in recs}
-    assert all(r["event"] == "ask" and set(r) == ASK_KEYS - {"question_sha256"} | {"question"} for r in recs)
+    assert all(r["event"] == "ask" and set(r) == ASK_KEYS - {"question_hmac"} | {"question"} for r in recs)
     assert done <= logged, "every ask the writer reported as done is in the log"
     # At most one record per thread was written but not yet reported when the kill landed.
     assert len(done) <= len(recs) <= len(done) + threads

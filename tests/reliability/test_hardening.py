@@ -242,3 +242,65 @@ def test_text_hygiene_two_added_files_with_one_stem_are_refused(fast_cli, tmp_pa
     assert "added-guide" in capsys.readouterr().err
     added = _isolated_home / "added"
     assert not added.exists() or not list(added.glob("*.md"))
+
+
+# ---------------------------------------------------------------- 7. audit log
+
+
+@pytest.fixture
+def audit_log(tmp_path: Path, monkeypatch) -> Path:
+    from cd38_guide import audit
+
+    path = tmp_path / "audit.jsonl"
+    monkeypatch.setenv(audit.ENV_PATH, str(path))
+    for name in (audit.ENV_TEXT, audit.ENV_PATIENT, audit.ENV_REQUIRED):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+def test_audit_log_cut_record_does_not_swallow_the_next(fake_assistant, audit_log: Path) -> None:
+    audit_log.write_bytes(b'{"time":"2026-01-01T00:00:00Z","event":"ask","passa')  # SIGKILL mid-write
+    fake_assistant.ask("How long is the washout before drug A is given again?")
+    fake_assistant.ask("Were drug A doses delayed for neutropenia?")
+    lines = audit_log.read_bytes().split(b"\n")
+    assert lines[0].endswith(b'"passa') and lines[-1] == b""
+    assert [json.loads(x)["event"] for x in lines[1:-1]] == ["ask", "ask"]
+
+
+def test_audit_log_question_hash_is_keyed_per_install(fake_assistant, audit_log: Path, _isolated_home) -> None:
+    from cd38_guide import audit
+
+    ans = fake_assistant.ask("How long is the washout before drug A is given again?")
+    rec = json.loads(audit_log.read_text())
+    assert "question_sha256" not in rec
+    assert rec["question_hmac"] != hashlib.sha256(ans.question.encode()).hexdigest()
+    key_file = _isolated_home / audit.KEY_NAME
+    assert key_file.stat().st_mode & 0o777 == 0o600 and len(key_file.read_bytes()) == 32
+    assert audit.question_digest(ans.question, b"\0" * 32) != rec["question_hmac"]
+
+
+def test_audit_log_refuses_a_symlink_and_tightens_permissions(fake_assistant, audit_log: Path, tmp_path, caplog):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not append here\n")
+    audit_log.symlink_to(victim)
+    fake_assistant.ask("How long is the washout before drug A is given again?")
+    assert victim.read_text() == "do not append here\n"
+    audit_log.unlink()
+    audit_log.write_text("")
+    audit_log.chmod(0o644)
+    fake_assistant.ask("How long is the washout before drug A is given again?")
+    assert audit_log.stat().st_mode & 0o777 == 0o600 and audit_log.read_text().count("\n") == 1
+
+
+def test_audit_log_required_refuses_to_answer_when_unwritable(audit_log: Path, tmp_path, monkeypatch, capsys):
+    from cd38_guide import audit
+
+    patient = tmp_path / "p.json"
+    patient.write_text(json.dumps({"age": 70, "prior_lines": 2, "exposure": {"lenalidomide": "refractory"}}))
+    monkeypatch.setenv(audit.ENV_PATH, str(tmp_path / "no" / "such" / "dir" / "audit.jsonl"))
+    assert main(["check", str(patient)]) == 0, "without the flag the log fails open"
+    capsys.readouterr()
+    monkeypatch.setenv(audit.ENV_REQUIRED, "1")
+    assert main(["check", str(patient)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "audit log" in captured.err and "Traceback" not in captured.err
