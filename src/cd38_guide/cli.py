@@ -127,11 +127,25 @@ def _read_batch(path: Path) -> list[tuple[str | None, object, str | None]]:
     return items
 
 
+def _open_out(name: str) -> TextIO:
+    """Open ``--out`` for writing, or say in one line why it cannot be (before any model is loaded)."""
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"--out {path}: is a directory; give a file name")
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"--out {path}: cannot be written ({err.strerror or err})") from None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from cd38_guide.assistant import Assistant
 
     if bool(args.batch) == bool(args.question):
         raise InputError("give either a QUESTION or --batch FILE.jsonl")
+    # refuse an unusable batch or --out before paying for the model
+    items = _read_batch(Path(args.batch)) if args.batch else []
+    out = _open_out(args.out) if args.batch and args.out else sys.stdout
     assistant = Assistant(_settings())
     if args.question:
         ans = assistant.ask(args.question, k=args.k)
@@ -140,8 +154,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             _print_answer(ans, sys.stdout)
         return 0
-    items = _read_batch(Path(args.batch))
-    out = Path(args.out).open("w", encoding="utf-8") if args.out else sys.stdout
     failures = 0
     try:
         for qid, question, error in items:
@@ -155,9 +167,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 line = json.dumps({"id": qid, "error": error}, ensure_ascii=False)
             out.write(line + "\n")
             out.flush()
-    finally:
         if out is not sys.stdout:
             out.close()
+    except OSError as err:
+        if isinstance(err, BrokenPipeError) and out is sys.stdout:
+            raise
+        raise InputError(f"cannot write the answers to {args.out or 'stdout'}: {err.strerror or err}") from None
+    finally:
+        if out is not sys.stdout and not out.closed:
+            try:
+                out.close()
+            except OSError:
+                pass  # already reported above
     if failures:
         print(
             f"error: {failures} of {len(items)} lines could not be answered (see their 'error' field)", file=sys.stderr
@@ -183,6 +204,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from cd38_guide.ui import serve
 
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: a port is a number from 1 to 65535")
     serve(host=args.host, port=args.port, insecure=args.insecure)
     return 0
 
@@ -288,3 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # the machine said no (disk full, read-only folder, ...): one line, not a traceback
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"error: {err.strerror or err}{where}", file=sys.stderr)
+        return 2

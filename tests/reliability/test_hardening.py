@@ -37,7 +37,10 @@ def fast_cli(monkeypatch, test_corpus_dir):
     from cd38_guide.index import embedder as emb
 
     monkeypatch.setenv("CD38_GUIDE_CORPUS_DIRS", json.dumps([str(test_corpus_dir)]))
+    import cd38_guide.assistant as assistant_module
+
     monkeypatch.setattr(emb, "MiniLMEmbedder", lambda *a, **k: emb.HashingEmbedder())
+    monkeypatch.setattr(assistant_module, "MiniLMEmbedder", lambda *a, **k: emb.HashingEmbedder())
     return test_corpus_dir
 
 
@@ -304,3 +307,109 @@ def test_audit_log_required_refuses_to_answer_when_unwritable(audit_log: Path, t
     assert main(["check", str(patient)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "audit log" in captured.err and "Traceback" not in captured.err
+
+
+# ---------------------------------------------------------------- 9. tracebacks and exit 1 instead of exit 2
+
+
+def bomb_pdf(size: int = 80_000_000) -> bytes:
+    """An 80 KB PDF whose page tree sits in an object stream inflating to 80 MB (pypdf stops at 75 MB)."""
+    import struct
+    import zlib
+
+    o2 = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    o3 = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
+    header = b"2 0 3 %d " % (len(o2) + 1)
+    comp = zlib.compressobj(9)
+    data = comp.compress(header + o2 + b" " + o3 + b" " * size) + comp.flush()
+    out = bytearray(b"%PDF-1.5\n")
+    offs = {1: len(out)}
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    offs[4] = len(out)
+    out += b"4 0 obj\n<< /Type /ObjStm /N 2 /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
+        len(header),
+        len(data),
+    )
+    out += data + b"\nendstream\nendobj\n"
+    offs[5] = len(out)
+    rows = [(0, 0, 65535), (1, offs[1], 0), (2, 4, 0), (2, 4, 1), (1, offs[4], 0), (1, offs[5], 0)]
+    xref = b"".join(struct.pack(">BIH", *r) for r in rows)
+    out += b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref) + xref
+    out += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offs[5]
+    return bytes(out)
+
+
+def _one_line_exit_2(code: int, capsys) -> str:
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "dev-full"])
+def test_cli_errors_batch_out_unwritable(fast_cli, tmp_path: Path, capsys, where: str) -> None:
+    batch = tmp_path / "one.jsonl"
+    batch.write_text('{"id": "a", "question": "How long is the washout before drug A?"}\n')
+    out = {"missing-dir": "/nonexistent/x", "directory": str(tmp_path), "dev-full": "/dev/full"}[where]
+    if where == "dev-full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    err = _one_line_exit_2(main(["ask", "--batch", str(batch), "--out", out]), capsys)
+    assert out in err
+
+
+def test_cli_errors_pdf_bomb(fast_cli, tmp_path: Path, capsys) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(bomb_pdf())
+    err = _one_line_exit_2(main(["index", "--add", str(bomb), "--citation", "x"]), capsys)
+    assert "bomb.pdf" in err and "limit" in err
+
+
+def test_cli_errors_unwritable_home(fast_cli, tmp_path: Path, monkeypatch, capsys) -> None:
+    blocker = tmp_path / "a-file"  # root ignores 0555, so an unwritable home is one whose parent is a file
+    blocker.write_text("")
+    monkeypatch.setenv("CD38_GUIDE_HOME", str(blocker / "home"))
+    assert "cannot write" in _one_line_exit_2(main(["index"]), capsys)
+    assert "cannot write" in _one_line_exit_2(main(["ask", "washout before drug A?"]), capsys)
+
+
+def test_cli_errors_disk_full_during_build_leaves_nothing_behind(fast_cli, _isolated_home, monkeypatch, capsys):
+    import errno
+
+    import numpy as np
+
+    from cd38_guide.index import store
+
+    def enospc(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_save = store.save_vector_index
+    monkeypatch.setattr(store, "save_vector_index", enospc)
+    assert "No space left" in _one_line_exit_2(main(["index"]), capsys)
+    assert not list((_isolated_home / "builds").glob(".partial-*"))
+    # The index is written but the cache save hits the full disk: the build still succeeds and leaves no tmp file.
+    monkeypatch.setattr(store, "save_vector_index", real_save)
+    monkeypatch.setattr(np, "savez", enospc)
+    assert main(["index"]) == 0
+    leftovers = [p for p in _isolated_home.rglob("*") if p.name.startswith((".tmp-", ".partial-"))]
+    assert leftovers == []
+
+
+def test_cli_errors_serve_bad_port_and_port_in_use(capsys) -> None:
+    import socket
+
+    assert "65535" in _one_line_exit_2(main(["serve", "--port", "99999"]), capsys)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert str(port) in _one_line_exit_2(main(["serve", "--port", str(port)]), capsys)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("command", [["check"], ["educate", "--topic", "infections", "--patient"]])
+def test_cli_errors_fifo_patient_file(tmp_path: Path, capsys, command: list[str]) -> None:
+    import os
+
+    fifo = tmp_path / "patient.json"
+    os.mkfifo(fifo)
+    assert "regular file" in _one_line_exit_2(main([*command, str(fifo)]), capsys)

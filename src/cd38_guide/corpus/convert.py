@@ -162,13 +162,15 @@ def extract_markdown(text: str) -> Extracted:
 def extract_pdf(path: Path) -> Extracted:
     """PDF via pypdf; a PDF without a text layer (a scan) is refused with advice."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, OSError) as err:
-        raise CorpusError(f"cannot read the PDF ({err})", str(path)) from None
+    except LimitReachedError:  # a decompression bomb: pypdf stops before memory runs out
+        raise CorpusError("the PDF expands beyond pypdf's safety limits (a decompression bomb?)", str(path)) from None
+    except (PyPdfError, ValueError, OSError, RecursionError, KeyError, TypeError) as err:
+        raise CorpusError(f"cannot read the PDF ({type(err).__name__}: {str(err)[:200]})", str(path)) from None
     text = "\n\n".join(pages)
     if not text.strip():
         raise CorpusError("the PDF has no extractable text (a scanned image?); run OCR on it first", str(path))

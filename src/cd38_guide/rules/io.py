@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,13 @@ def _read_file(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory; give the path of a patient JSON file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(_too_big(str(path), size))
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO with no writer would block the read for ever
+            raise InputError(f"{path}: not a regular file (a pipe or device?); save the profile to a JSON file")
+        if st.st_size > MAX_BYTES:
+            raise InputError(_too_big(str(path), st.st_size))
         with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # a pipe or special file may report size 0
+            raw = fh.read(MAX_BYTES + 1)  # the file may have grown since the stat
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; give the path of a patient JSON file or the JSON text") from None
     except PermissionError:

@@ -220,6 +220,32 @@ def _warm(assistant: Any) -> None:
         log.warning("warm-up failed", exc_info=True)
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, a port that is out of range or already taken (before the model is loaded).
+
+    Raises:
+        InputError: naming the host and port and what to do.
+    """
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise InputError(f"port {port}: a port is a number from 1 to 65535")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise InputError(f"cannot listen on {host}: the host name does not resolve ({err.strerror})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is not "in use"
+        try:
+            sock.bind(addr)
+        except OSError as err:
+            raise InputError(
+                f"cannot listen on {host}:{port} ({err.strerror or err}); is another server running there? "
+                "Stop it or choose another --port"
+            ) from None
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> None:
     """Load the model and index once, then serve the app (login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD).
 
@@ -233,6 +259,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
             f"refusing to serve on {host} without login: "
             "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
         )
+    check_port_free(host, port)
     import threading
 
     from cd38_guide.assistant import Assistant
