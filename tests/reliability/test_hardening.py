@@ -413,3 +413,30 @@ def test_cli_errors_fifo_patient_file(tmp_path: Path, capsys, command: list[str]
     fifo = tmp_path / "patient.json"
     os.mkfifo(fifo)
     assert "regular file" in _one_line_exit_2(main([*command, str(fifo)]), capsys)
+
+
+# ---------------------------------------------------------------- 10. quadratic HTML conversion
+
+
+@pytest.mark.timeout(120)
+def test_html_conversion_is_linear_in_nesting_depth() -> None:
+    import time
+
+    from cd38_guide.corpus.convert import extract_html
+
+    n = 20_000  # 360 KB; did not finish in 120 s before
+    page = "<html><body><h2>Lists</h2>" + "<ul><li>item " * n + "</li></ul>" * n + "</body></html>"
+    t0 = time.perf_counter()
+    extracted = extract_html(page)
+    elapsed = time.perf_counter() - t0
+    paragraphs = [p for s in extracted.sections for p in s.paragraphs]
+    assert len(paragraphs) == n and set(paragraphs) == {"item"}, "each item once, not repeated in its parents"
+    assert elapsed < 30, f"{elapsed:.1f} s for {n} nested items"
+
+
+def test_html_conversion_refuses_an_oversized_page() -> None:
+    from cd38_guide.corpus.convert import extract_html
+    from cd38_guide.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="limit is 5 MB"):
+        extract_html("<p>" + "word " * 1_200_000 + "</p>")

@@ -182,10 +182,52 @@ def extract_pdf(path: Path) -> Extracted:
     return extracted
 
 
+_HTML_BLOCKS = frozenset({"h2", "h3", "h4", "p", "li"})
+MAX_HTML_BYTES = 5 * 1024 * 1024
+"""html.parser takes about 6 s per MB of deeply nested markup here; a guideline page is far smaller."""
+
+
+def _html_blocks(soup) -> list[tuple[str, str]]:
+    """(tag name, text) of each heading, paragraph and list item, in document order, in one pass.
+
+    Each text node belongs to its nearest block ancestor only, so nested lists are neither repeated in their
+    parent item nor walked again per level: linear in the size of the page, however deep the nesting.
+    """
+    from bs4 import CData, NavigableString, Tag
+
+    order: list[Tag] = []
+    texts: dict[int, list[str]] = {}
+    stack: list[tuple[object, Tag | None]] = [(soup, None)]
+    while stack:
+        node, block = stack.pop()
+        if isinstance(node, NavigableString):
+            if block is not None and type(node) in (NavigableString, CData):  # not comments or doctypes
+                texts[id(block)].append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        if node.name in _HTML_BLOCKS:
+            block = node
+            order.append(node)
+            texts[id(node)] = []
+        stack.extend((child, block) for child in reversed(node.contents))
+    return [(el.name, _norm(" ".join(texts[id(el)]))) for el in order]
+
+
 def extract_html(text: str) -> Extracted:
-    """HTML: h1 is the title, h2-h4 start sections, p/li are paragraphs; scripts and navigation dropped."""
+    """HTML: h1 is the title, h2-h4 start sections, p/li are paragraphs; scripts and navigation dropped.
+
+    Raises:
+        CorpusError: the page is over ``MAX_HTML_BYTES`` or has no paragraph text.
+    """
     from bs4 import BeautifulSoup
 
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_HTML_BYTES:
+        raise CorpusError(
+            f"the HTML page is {size / 1e6:.1f} MB; the limit is {MAX_HTML_BYTES // (1024 * 1024)} MB. "
+            "Save the relevant part, or print it to PDF and add that"
+        )
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form"]):
         tag.decompose()
@@ -193,16 +235,13 @@ def extract_html(text: str) -> Extracted:
     title = _norm(title_tag.get_text(" ")) if title_tag else None
     sections: list[Section] = []
     current = Section(heading="")
-    for el in soup.find_all(["h2", "h3", "h4", "p", "li"]):
-        words = _norm(el.get_text(" "))
+    for name, words in _html_blocks(soup):
         if not words:
             continue
-        if el.name in ("h2", "h3", "h4"):
+        if name in ("h2", "h3", "h4"):
             if current.paragraphs:
                 sections.append(current)
             current = Section(heading=words)
-        elif el.name == "li" and el.find("p"):
-            continue
         else:
             current.paragraphs.append(words)
     if current.paragraphs:
