@@ -30,27 +30,45 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Lone surrogates too: undecodable argv bytes (surrogateescape) or a JSON "\ud800" would crash the tokenizer.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+# Invisible format characters are removed, not made spaces, so "da\u200bra\u200btu\u200bmu\u200bmab" stays one
+# word: soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width space/joiners, LRM/RLM, bidi
+# embeddings and isolates (U+202A-202E, U+2066-2069), word joiner and invisible operators (U+2060-2064), BOM,
+# and the tag characters (U+E0000-E007F) that can hide text from a reader.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+BYTES_PER_CHAR = 4
+"""UTF-8 needs at most 4 bytes a character: the size a question may have before it is normalised."""
 
 
 def clean_question(text: object, max_chars: int) -> str:
     """Normalise a user's question, or refuse it with a message that says what to do.
+
+    The size is checked first, in bytes, before any normalisation, so a huge body costs nothing to refuse.
 
     Raises:
         InputError: not text, empty, or longer than ``max_chars``.
     """
     if not isinstance(text, str):
         raise InputError(f"the question must be text, not {type(text).__name__}")
-    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    max_bytes = max_chars * BYTES_PER_CHAR
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise _too_long(len(text), max_chars)
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
     text = " ".join(text.split())
     if not text:
         raise InputError("the question is empty; type a question about anti-CD38 therapy in RRMM")
     if len(text) > max_chars:
-        raise InputError(
-            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Ask about one point at a time, or paste only the relevant part."
-        )
+        raise _too_long(len(text), max_chars)
     return text
+
+
+def _too_long(n_chars: int, max_chars: int) -> InputError:
+    return InputError(
+        f"the question is {n_chars:,} characters long; the limit is {max_chars:,}. "
+        "Ask about one point at a time, or paste only the relevant part."
+    )
 
 
 class Assistant:

@@ -440,3 +440,33 @@ def test_html_conversion_refuses_an_oversized_page() -> None:
 
     with pytest.raises(CorpusError, match="limit is 5 MB"):
         extract_html("<p>" + "word " * 1_200_000 + "</p>")
+
+
+# ---------------------------------------------------------------- 12. text hygiene (invisible characters)
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u2066", "\u2067", "\u2068", "\u2069", "\u061c", "\u2060", "\U000e0041", "\U000e007f", "\u200b", "\u200d"],
+)
+def test_text_hygiene_invisible_characters_are_removed_not_spaced(invisible: str) -> None:
+    from cd38_guide.assistant import clean_question
+
+    word = invisible.join("daratumumab")
+    assert clean_question(f"Is {word} dosed by weight?", 2000) == "Is daratumumab dosed by weight?"
+
+
+def test_text_hygiene_size_is_checked_in_bytes_before_normalising(monkeypatch) -> None:
+    import cd38_guide.assistant as assistant_module
+    from cd38_guide.assistant import clean_question
+    from cd38_guide.errors import InputError
+
+    class MustNotRun:
+        def sub(self, *a, **k):
+            raise AssertionError("a 15 MB question was normalised before its size was checked")
+
+    monkeypatch.setattr(assistant_module, "_INVISIBLE", MustNotRun())
+    with pytest.raises(InputError, match="limit is 2,000"):
+        clean_question("washout? " * 1_700_000, 2000)
+    with pytest.raises(InputError, match="limit is 2,000"):  # 2,100 characters but 8,400 bytes
+        clean_question("\U0001f600" * 2100, 2000)
