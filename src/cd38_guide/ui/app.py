@@ -5,16 +5,16 @@ One Assistant (model, index, corpus) is loaded per process and shared by every s
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
-import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from cd38_guide.errors import Cd38GuideError, InputError
+from cd38_guide.private_files import private_dir
 from cd38_guide.ui.i18n import LANG_CHOICES, t
 from cd38_guide.ui.labels import Labels, user_error
 
@@ -91,9 +91,8 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
     from cd38_guide.ui.report_html import render_report
 
     reports = reports_dir or default_reports_dir()
-    if downloads_dir is None:  # exports are written here, then copied by Gradio into its own (expiring) cache
-        downloads_dir = Path(tempfile.mkdtemp(prefix="cd38-guide-ui-"))
-        atexit.register(shutil.rmtree, downloads_dir, ignore_errors=True)
+    if downloads_dir is None:  # exports (0600) go to this process's private folder, removed at exit
+        downloads_dir = Path(tempfile.mkdtemp(prefix="exports-", dir=private_dir()))
     out_dir = downloads_dir
     corpus = assistant.corpus
     passages = corpus.passages
@@ -203,11 +202,66 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
     return demo
 
 
-def launch_options() -> dict[str, Any]:
-    """Theme, CSS and head script for ``demo.launch``: system fonts only, so the page asks nothing of the internet."""
-    from cd38_guide.ui.theme import CSS, HEAD, make_theme
+STATE_SESSION_CAPACITY = 100
+"""Sessions whose state Gradio keeps in memory, least recently used dropped first. Each costs about 320 KB (a copy
+of the app's component config), so Gradio's default of 10,000 let every API call from a new client grow the server
+by that much, up to 3 GB; 100 sessions stay under 35 MB."""
 
-    return {"theme": make_theme(), "css": CSS, "head": HEAD, "ssr_mode": False, "max_file_size": "1mb"}
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas (as MALLOC_ARENA_MAX does) before the worker threads start.
+
+    Each of Gradio's worker threads otherwise gets an arena of its own that keeps freed memory, so the server's
+    RSS creeps up under load although nothing leaks. A no-op without glibc or when MALLOC_ARENA_MAX is set.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8 is M_ARENA_MAX
+    except (OSError, AttributeError):
+        log.debug("mallopt is not available; malloc arenas left as they are")
+
+
+def launch_options() -> dict[str, Any]:
+    """Options for ``demo.launch``: theme, CSS and head script (system fonts only, so the page asks nothing of the
+    internet), bounded per-session state, the HTTP guards (body size, login rate) and no unauthenticated
+    FastAPI ``/openapi.json``."""
+    from cd38_guide.ui.theme import CSS, HEAD, make_theme
+    from cd38_guide.web_guard import guard_middleware
+
+    return {
+        "theme": make_theme(),
+        "css": CSS,
+        "head": HEAD,
+        "ssr_mode": False,
+        "max_file_size": "1mb",
+        "state_session_capacity": STATE_SESSION_CAPACITY,
+        "app_kwargs": {"openapi_url": None, "middleware": guard_middleware()},
+    }
+
+
+def login_credentials(host: str, insecure: bool) -> tuple[str, str] | None:
+    """The login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD, or None when neither is set.
+
+    Raises:
+        InputError: only one is set, either is blank or whitespace, or a non-local host has no login and
+            ``insecure`` is not given.
+    """
+    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
+    if user is None and password is None:
+        if host not in LOCAL_HOSTS and not insecure:
+            raise InputError(
+                f"refusing to serve on {host} without login: "
+                "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
+            )
+        return None
+    if not (user or "").strip() or not (password or "").strip():
+        raise InputError(
+            "CD38_GUIDE_USER and CD38_GUIDE_PASSWORD must both be set and not blank (whitespace is not a password)"
+        )
+    return user, password  # type: ignore[return-value]
 
 
 def _warm(assistant: Any) -> None:
@@ -246,6 +300,10 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> None:
     """Load the model and index once, then serve the app (login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD).
 
@@ -253,13 +311,14 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         InputError: a non-local host without login credentials and without ``insecure``.
     """
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
-    if host not in LOCAL_HOSTS and not (user and password) and not insecure:
-        raise InputError(
-            f"refusing to serve on {host} without login: "
-            "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
-        )
+    auth = login_credentials(host, insecure)
     check_port_free(host, port)
+    # Gradio copies every returned file (reports hold patient data) into GRADIO_TEMP_DIR, read when gradio is
+    # imported: point it into this process's private 0700 folder, removed at exit, and let SIGTERM exit normally
+    # so that the removal runs.
+    os.environ["GRADIO_TEMP_DIR"] = str(private_dir() / "gradio")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    _limit_malloc_arenas()
     import threading
 
     from cd38_guide.assistant import Assistant
@@ -281,10 +340,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host,
         server_port=port,
-        auth=(user, password) if user and password else None,
+        auth=auth,
         show_error=False,
         # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
-        app_kwargs=mount_kwargs(ApiService(assistant), credentials=(user, password) if user and password else None),
+        app_kwargs=mount_kwargs(ApiService(assistant), credentials=auth),
         quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line below gives the URL
         prevent_thread_lock=True,  # returns once the server answers; serving goes on in Gradio's threads
         **launch_options(),

@@ -23,6 +23,9 @@ EXAMPLES: tuple[str, ...] = (
 )
 """Clickable example questions, English and Chinese; each is answered from the corpus."""
 
+MAX_TURNS = 20
+"""Turns a conversation keeps in its gr.State (each holds an answer with its cited passages, 10-40 KB)."""
+
 
 @dataclass
 class AskTab:
@@ -85,7 +88,7 @@ def build_ask_tab(assistant: Any, passages: Mapping[str, Any], labels: Labels, l
             ans = assistant.ask(q, history=history_of(current))
         except Cd38GuideError as err:  # empty or over-long question, or an index problem: say so in the page
             raise user_error(str(err)) from None
-        current = [*current, ans.model_dump(mode="json")]
+        current = [*current, ans.model_dump(mode="json")][-MAX_TURNS:]  # bounded session state
         log.debug("answered turn %d", len(current))
         return (
             "",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-import os
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cd38_guide.errors import Cd38GuideError
+from cd38_guide.private_files import write_private
 from cd38_guide.ui.i18n import t
 from cd38_guide.ui.labels import Labels, user_error
 
@@ -147,9 +147,7 @@ def build_education_tab(corpus: Any, labels: Labels, lang_radio: Any, profile_st
         for suffix, body in (("md", md), ("html", page)):
             path = out_dir / f"cd38-education-{safe_topic}-{lang}-{digest}.{suffix}"
             if not path.exists():
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(body, encoding="utf-8")
-                os.replace(tmp, path)
+                write_private(path, body)  # 0600: the leaflet may be tailored to a patient
             paths.append(str(path))
         # draft_to_html escapes every piece of text (its contract), so the fragment is shown as is
         return [fragment, gr.update(value=paths[0], interactive=True), gr.update(value=paths[1], interactive=True)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 
 from cd38_guide import audit
 from cd38_guide.errors import InputError
+from cd38_guide.private_files import write_private
 from cd38_guide.ui.i18n import t
 from cd38_guide.ui.labels import Labels
 from cd38_guide.ui.patient_form import (
@@ -151,9 +151,7 @@ def write_exports(
         digest = hashlib.sha256(body.encode()).hexdigest()[:12]
         path = out_dir / f"cd38-report-{digest}.{suffix}"
         if not path.exists():
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(body, encoding="utf-8")
-            os.replace(tmp, path)
+            write_private(path, body)  # 0600: the report holds a patient's facts
         paths.append(str(path))
     return paths[0], paths[1]
 

@@ -1,0 +1,179 @@
+"""Reusable ASGI guards for every HTTP front end (the Gradio app, the REST API): body size and login rate.
+
+Both are plain ASGI middleware (no framework import), so any Starlette/FastAPI app mounts them with
+``app.add_middleware(BodySizeLimit, max_bytes=...)`` or ``FastAPI(middleware=guard_middleware())``.
+
+- ``BodySizeLimit`` refuses a request whose body is over ``max_bytes`` with 413 before the application reads
+  it: at once from ``Content-Length``, else while the chunks arrive (so a 15 MB question never reaches JSON
+  parsing or normalisation).
+- ``LoginRateLimit`` counts failed logins (a 4xx answer to a login path) per client address and answers 429
+  with ``Retry-After`` once ``max_failures`` failed within ``window_s``, until ``lockout_s`` has passed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+"""Largest request body accepted: a question is at most 8 KB and a patient profile 1 MB."""
+LOGIN_PATHS = ("/login", "/login/")
+
+
+async def _reply(send: Send, status: int, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    body = json.dumps({"error": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a request body over ``max_bytes`` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self) -> str:
+        return f"request body is larger than the limit of {self.max_bytes:,} bytes"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _reply(send, 400, "invalid Content-Length")
+                    return
+                if declared > self.max_bytes:
+                    await _reply(send, 413, self._message())
+                    return
+                await self.app(scope, receive, send)  # declared and within the limit (servers enforce it)
+                return
+        # No Content-Length (chunked): read the body here, up to the limit, then replay it to the app.
+        chunks: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            chunks.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                await _reply(send, 413, self._message())
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else await receive()
+
+        await self.app(scope, replay, send)
+
+
+class LoginRateLimit:
+    """ASGI middleware: after ``max_failures`` failed logins from one address within ``window_s``, 429 for
+    ``lockout_s``. The table of addresses is bounded (``max_clients``, oldest forgotten first)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        paths: Iterable[str] = LOGIN_PATHS,
+        max_failures: int = 5,
+        window_s: float = 60.0,
+        lockout_s: float = 60.0,
+        max_clients: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self.lockout_s = lockout_s
+        self.max_clients = max_clients
+        self.clock = clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0 when it is not locked out)."""
+        with self._lock:
+            return max(0.0, self._locked_until.get(client, 0.0) - self.clock())
+
+    def record(self, client: str, ok: bool) -> None:
+        """Count one login attempt's outcome; a success clears the client's failures."""
+        now = self.clock()
+        with self._lock:
+            if ok:
+                self._failures.pop(client, None)
+                self._locked_until.pop(client, None)
+                return
+            times = self._failures.pop(client, None) or deque()
+            times.append(now)
+            while times and now - times[0] > self.window_s:
+                times.popleft()
+            self._failures[client] = times  # most recent last
+            if len(times) >= self.max_failures:
+                self._locked_until[client] = now + self.lockout_s
+                times.clear()
+            while len(self._failures) > self.max_clients:
+                old, _ = self._failures.popitem(last=False)
+                self._locked_until.pop(old, None)
+            for who in [c for c, until in self._locked_until.items() if until <= now]:
+                del self._locked_until[who]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in self.paths or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self.retry_after(client)
+        if wait > 0:
+            await _reply(
+                send,
+                429,
+                f"too many failed logins; try again in {int(wait) + 1} s",
+                [(b"retry-after", str(int(wait) + 1).encode())],
+            )
+            return
+        status: list[int] = []
+
+        async def watching_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, receive, watching_send)
+        if status:
+            code = status[0]
+            if 400 <= code < 500:
+                self.record(client, ok=False)
+            elif code < 400:
+                self.record(client, ok=True)
+
+
+def guard_middleware(max_body_bytes: int = MAX_BODY_BYTES, **login_limits: Any) -> list[Any]:
+    """``[Middleware(BodySizeLimit), Middleware(LoginRateLimit)]`` for ``FastAPI(middleware=...)``."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(BodySizeLimit, max_bytes=max_body_bytes), Middleware(LoginRateLimit, **login_limits)]
