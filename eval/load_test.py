@@ -3,6 +3,9 @@
     .venv/bin/cd38-guide serve --port 7860 &
     .venv/bin/python eval/load_test.py --url http://127.0.0.1:7860/ --pid $! --out eval/reports/load_test.json
 
+    # what `make load` runs: its own server, three consecutive 60 s runs at 30 clients, RSS per run
+    .venv/bin/python eval/load_test.py --serve --runs 3 --clients 30 --duration 60 --out eval/reports/latest/load.json
+
 With ``--rest`` the clients POST to the REST API's /v1/ask instead (``cd38-guide api``, or ``serve``'s /v1 routes);
 with ``--pid`` of ``cd38-guide api --workers N`` the summary also gives each worker's RSS.
 
@@ -199,6 +202,63 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
+def start_server(startup_s: float = 600) -> tuple[object, str]:
+    """`cd38-guide serve` on a free loopback port (this checkout's code); (process, url) once it answers."""
+    import os
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cd38_guide", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + startup_s
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return proc, url
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"the server did not answer within {startup_s:.0f} s") from None
+            time.sleep(1)
+
+
+def _print_run(n: int, summary: dict[str, Any], with_rss: bool) -> None:
+    lat, mem = summary["latency_ms"], summary["rss_mb"]
+    line = (
+        f"run {n}: requests {summary['requests']}  errors {summary['errors']}  p50 {lat['p50']} ms  "
+        f"p95 {lat['p95']} ms  max {lat['max']} ms  {summary['throughput_rps']} answers/s"
+    )
+    if with_rss:
+        line += f"  RSS start {mem['start']} MB  end {mem['end']} MB  max {mem['max']} MB"
+    print(line)
+
+
+def _environment() -> dict[str, Any]:
+    import os
+    import platform
+    import subprocess
+    from datetime import UTC, datetime
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
+    return {
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_head": head or None,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:7860/", help="the running server")
@@ -209,10 +269,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rest", action="store_true", help="POST to /v1/ask (the REST API) instead of Gradio")
     parser.add_argument("--questions", type=Path, default=None, help="a text file, one question a line")
     parser.add_argument("--out", type=Path, default=Path("eval/reports/load_test.json"), help="JSON summary path")
+    parser.add_argument("--runs", type=int, default=1, help="consecutive runs against the same server")
+    parser.add_argument("--serve", action="store_true", help="start `cd38-guide serve` on a free port for the runs")
     args = parser.parse_args(argv)
     questions = QUESTIONS
     if args.questions:
         questions = tuple(q for q in args.questions.read_text(encoding="utf-8").splitlines() if q.strip())
+    if args.runs > 1 or args.serve:
+        return _multi(args, questions)
     summary = run(args.url, args.clients, args.duration, questions, args.pid, args.sample, rest=args.rest)
     lat = summary["latency_ms"]
     print(f"{summary['clients']} clients x {summary['duration_s']:.0f} s against {summary['url']}")
@@ -229,6 +293,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"summary written to {args.out}")
     return 1 if summary["errors"] else 0
+
+
+def _multi(args: argparse.Namespace, questions: Sequence[str]) -> int:
+    """``--runs`` consecutive runs (optionally against a server started here); RSS growth after the first run."""
+    proc, url, pid = None, args.url, args.pid
+    if args.serve:
+        proc, url = start_server()
+        pid = proc.pid  # type: ignore[attr-defined]
+    runs: list[dict[str, Any]] = []
+    try:
+        for n in range(1, args.runs + 1):
+            summary = run(url, args.clients, args.duration, questions, pid, args.sample, rest=args.rest)
+            runs.append(summary)
+            _print_run(n, summary, pid is not None)
+    finally:
+        if proc is not None:
+            proc.terminate()  # type: ignore[attr-defined]
+            proc.wait(timeout=60)  # type: ignore[attr-defined]
+    ends = [r["rss_mb"]["end"] for r in runs]
+    growth = round(ends[-1] - ends[0], 1) if pid and None not in ends else None
+    report = {
+        "what": f"eval/load_test.py: {args.runs} consecutive runs of {args.clients} concurrent gradio_client clients "
+        f"calling /ask for {args.duration:.0f} s each against one `cd38-guide serve` (real model, project corpus); "
+        f"server RSS sampled every {args.sample:g} s",
+        **_environment(),
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "errors_total": sum(r["errors"] for r in runs),
+        "p95_ms_per_run": [r["latency_ms"]["p95"] for r in runs],
+        "rss_end_mb_per_run": ends,
+        "rss_growth_after_first_run_mb": growth,
+        "runs": runs,
+    }
+    print(f"errors {report['errors_total']}  p95 per run {report['p95_ms_per_run']} ms  RSS end per run {ends} MB")
+    if growth is not None:
+        print(f"RSS growth after the first run: {growth} MB")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"summary written to {args.out}")
+    return 1 if report["errors_total"] else 0
 
 
 if __name__ == "__main__":
