@@ -259,7 +259,8 @@ def login_credentials(host: str, insecure: bool) -> tuple[str, str] | None:
         return None
     if not (user or "").strip() or not (password or "").strip():
         raise InputError(
-            "CD38_GUIDE_USER and CD38_GUIDE_PASSWORD must both be set and not blank (whitespace is not a password)"
+            f"refusing to serve on {host}: CD38_GUIDE_USER and CD38_GUIDE_PASSWORD must both be set and not blank "
+            "(whitespace is not a password)"
         )
     return user, password  # type: ignore[return-value]
 
