@@ -42,18 +42,26 @@ async def _reply(send: Send, status: int, detail: str, headers: Iterable[tuple[b
     await send({"type": "http.response.body", "body": body})
 
 
-class BodySizeLimit:
-    """ASGI middleware: 413 for a request body over ``max_bytes`` (declared or streamed)."""
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a request body over ``max_bytes`` (declared or streamed).
+
+    ``skip_prefixes`` leaves paths that enforce limits of their own (the REST API's ``/v1``, ``/cds-services``).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, skip_prefixes: Iterable[str] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.skip_prefixes = tuple(skip_prefixes)
 
     def _message(self) -> str:
         return f"request body is larger than the limit of {self.max_bytes:,} bytes"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or _under(scope.get("path", ""), self.skip_prefixes):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):
@@ -91,13 +99,20 @@ class BodySizeLimit:
 
 class LoginRateLimit:
     """ASGI middleware: after ``max_failures`` failed logins from one address within ``window_s``, 429 for
-    ``lockout_s``. The table of addresses is bounded (``max_clients``, oldest forgotten first)."""
+    ``lockout_s``. The table of addresses is bounded (``max_clients``, oldest forgotten first).
+
+    A login form: ``paths`` (exact) with ``methods={"POST"}``; a failure is a 4xx answer. HTTP Basic auth on every
+    request: ``prefixes=("/v1",)``, ``methods=None`` and ``failure_statuses=(401,)``.
+    """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         paths: Iterable[str] = LOGIN_PATHS,
+        prefixes: Iterable[str] = (),
+        methods: Iterable[str] | None = ("POST",),
+        failure_statuses: Iterable[int] | None = None,
         max_failures: int = 5,
         window_s: float = 60.0,
         lockout_s: float = 60.0,
@@ -106,6 +121,9 @@ class LoginRateLimit:
     ) -> None:
         self.app = app
         self.paths = frozenset(paths)
+        self.prefixes = tuple(prefixes)
+        self.methods = None if methods is None else frozenset(methods)
+        self.failure_statuses = None if failure_statuses is None else frozenset(failure_statuses)
         self.max_failures = max_failures
         self.window_s = window_s
         self.lockout_s = lockout_s
@@ -143,7 +161,13 @@ class LoginRateLimit:
                 del self._locked_until[who]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") not in self.paths or scope.get("method") != "POST":
+        path = scope.get("path", "")
+        watched = path in self.paths or _under(path, self.prefixes)
+        if (
+            scope["type"] != "http"
+            or not watched
+            or (self.methods is not None and scope.get("method") not in self.methods)
+        ):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
@@ -166,14 +190,20 @@ class LoginRateLimit:
         await self.app(scope, receive, watching_send)
         if status:
             code = status[0]
-            if 400 <= code < 500:
+            failed = code in self.failure_statuses if self.failure_statuses is not None else 400 <= code < 500
+            if failed:
                 self.record(client, ok=False)
             elif code < 400:
                 self.record(client, ok=True)
 
 
-def guard_middleware(max_body_bytes: int = MAX_BODY_BYTES, **login_limits: Any) -> list[Any]:
+def guard_middleware(
+    max_body_bytes: int = MAX_BODY_BYTES, skip_prefixes: Iterable[str] = (), **login_limits: Any
+) -> list[Any]:
     """``[Middleware(BodySizeLimit), Middleware(LoginRateLimit)]`` for ``FastAPI(middleware=...)``."""
     from starlette.middleware import Middleware
 
-    return [Middleware(BodySizeLimit, max_bytes=max_body_bytes), Middleware(LoginRateLimit, **login_limits)]
+    return [
+        Middleware(BodySizeLimit, max_bytes=max_body_bytes, skip_prefixes=skip_prefixes),
+        Middleware(LoginRateLimit, **login_limits),
+    ]

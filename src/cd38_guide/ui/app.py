@@ -202,6 +202,9 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
     return demo
 
 
+API_PREFIXES = ("/v1", "/cds-services")
+"""The REST API's paths when ``serve`` mounts it; its ApiGuard sets their body limits and Basic auth."""
+
 STATE_SESSION_CAPACITY = 100
 """Sessions whose state Gradio keeps in memory, least recently used dropped first. Each costs about 320 KB (a copy
 of the app's component config), so Gradio's default of 10,000 let every API call from a new client grow the server
@@ -238,7 +241,8 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "max_file_size": "1mb",
         "state_session_capacity": STATE_SESSION_CAPACITY,
-        "app_kwargs": {"openapi_url": None, "middleware": guard_middleware()},
+        # /v1 and /cds-services (the REST API, mounted by serve) enforce body limits of their own
+        "app_kwargs": {"openapi_url": None, "middleware": guard_middleware(skip_prefixes=API_PREFIXES)},
     }
 
 
@@ -322,6 +326,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
     _limit_malloc_arenas()
     import threading
 
+    from starlette.middleware import Middleware
+
     from cd38_guide.assistant import Assistant
     from cd38_guide.progress import index_progress
     from cd38_guide.ui.starting import StartingPage
@@ -337,17 +343,28 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         assistant = Assistant(progress=both).open()  # corpus and index open (or are rebuilt) before the port
         demo = build_app(assistant)
     from cd38_guide.api import ApiService, mount_kwargs
+    from cd38_guide.web_guard import LoginRateLimit
 
+    options = launch_options()
+    # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index; the
+    # guards of launch_options() go first (outermost), then a rate limit on the API's HTTP Basic auth failures
+    api = mount_kwargs(ApiService(assistant), credentials=auth)
+    guards = options.pop("app_kwargs")
+    app_kwargs = {**api, **{k: v for k, v in guards.items() if k != "middleware"}}
+    app_kwargs["middleware"] = [
+        *guards["middleware"],
+        Middleware(LoginRateLimit, paths=(), prefixes=API_PREFIXES, methods=None, failure_statuses=(401,)),
+        *api.get("middleware", []),
+    ]
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host,
         server_port=port,
         auth=auth,
         show_error=False,
-        # the REST API (/v1) and CDS Hooks (/cds-services) in the same server, same login, same loaded index
-        app_kwargs=mount_kwargs(ApiService(assistant), credentials=auth),
+        app_kwargs=app_kwargs,
         quiet=True,  # no "set share=True" hint: this tool stays on this computer; the line below gives the URL
         prevent_thread_lock=True,  # returns once the server answers; serving goes on in Gradio's threads
-        **launch_options(),
+        **options,
     )
     # Serving already: the encoder session and the query-side word lists load now (after Gradio's own start-up
     # check, which a busy warm-up could make time out), and a question that arrives first waits on the same
