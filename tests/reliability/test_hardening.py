@@ -35,12 +35,11 @@ A line that claims to translate a real passage.
 def fast_cli(monkeypatch, test_corpus_dir):
     """The CLI over the small test corpus with the hashing embedder (the index commands stay fast)."""
     from cd38_guide.index import embedder as emb
+    from cd38_guide.index import export_onnx, onnx_embedder
 
     monkeypatch.setenv("CD38_GUIDE_CORPUS_DIRS", json.dumps([str(test_corpus_dir)]))
-    import cd38_guide.assistant as assistant_module
-
-    monkeypatch.setattr(emb, "MiniLMEmbedder", lambda *a, **k: emb.HashingEmbedder())
-    monkeypatch.setattr(assistant_module, "MiniLMEmbedder", lambda *a, **k: emb.HashingEmbedder())
+    monkeypatch.setattr(onnx_embedder, "OnnxEmbedder", lambda *a, **k: emb.HashingEmbedder())
+    monkeypatch.setattr(export_onnx, "export", lambda *a, **k: None)
     return test_corpus_dir
 
 
