@@ -13,6 +13,7 @@ Both are plain ASGI middleware (no framework import), so any Starlette/FastAPI a
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections import OrderedDict, deque
@@ -40,6 +41,65 @@ async def _reply(send: Send, status: int, detail: str, headers: Iterable[tuple[b
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""Hosts a server may bind to without a login."""
+
+
+def login_credentials(host: str, insecure: bool) -> tuple[str, str] | None:
+    """The login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD, or None when neither is set.
+
+    Raises:
+        InputError: only one is set, either is blank or whitespace, or a non-local host has no login and
+            ``insecure`` is not given.
+    """
+    from cd38_guide.errors import InputError
+
+    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
+    if user is None and password is None:
+        if host not in LOCAL_HOSTS and not insecure:
+            raise InputError(
+                f"refusing to serve on {host} without login: "
+                "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
+            )
+        return None
+    if not (user or "").strip() or not (password or "").strip():
+        raise InputError(
+            f"refusing to serve on {host}: CD38_GUIDE_USER and CD38_GUIDE_PASSWORD must both be set and not blank "
+            "(whitespace is not a password)"
+        )
+    return user, password  # type: ignore[return-value]
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, a port that is out of range or already taken (before the model is loaded).
+
+    Raises:
+        InputError: naming the host and port and what to do.
+    """
+    import socket
+
+    from cd38_guide.errors import InputError
+
+    if not 0 <= port <= 65535:
+        raise InputError(f"port {port}: a port is a number from 1 to 65535 (0 picks a free one)")
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise InputError(f"cannot listen on {host}: the host name does not resolve ({err.strerror})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is not "in use"
+        try:
+            sock.bind(addr)
+        except OSError as err:
+            raise InputError(
+                f"cannot listen on {host}:{port} ({err.strerror or err}); is another server running there? "
+                "Stop it or choose another --port"
+            ) from None
 
 
 def _under(path: str, prefixes: Iterable[str]) -> bool:

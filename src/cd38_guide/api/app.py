@@ -82,6 +82,7 @@ def create_app(service: ApiService | None = None, credentials: tuple[str, str] |
     from starlette.middleware import Middleware
 
     from cd38_guide import __version__
+    from cd38_guide.web_guard import LoginRateLimit
 
     service = service or ApiService()
     app = FastAPI(
@@ -93,7 +94,11 @@ def create_app(service: ApiService | None = None, credentials: tuple[str, str] |
         redoc_url=None,
         routes=routes(service),
         exception_handlers=exception_handlers(),
-        middleware=[Middleware(ApiGuard, credentials=credentials)],
+        middleware=[
+            # Failed Basic-auth logins rate-limited per address, as on the app's own /v1 mount.
+            Middleware(LoginRateLimit, paths=(), prefixes=API_PREFIXES, methods=None, failure_statuses=(401,)),
+            Middleware(ApiGuard, credentials=credentials),
+        ],
     )
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

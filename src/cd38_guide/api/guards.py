@@ -24,7 +24,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 API_BODY_LIMIT = 1_000_000
 """/v1 bodies: a question or a patient profile is a few hundred bytes; 1 MB as for a profile file."""
 CDS_BODY_LIMIT = 5_000_000
@@ -34,24 +33,12 @@ OPEN_PATHS = ("/v1/health",)
 
 
 def credentials_from_env() -> tuple[str, str] | None:
-    """(user, password) from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD, or None when either is unset."""
-    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
-    return (user, password) if user and password else None
+    """(user, password) from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD; None when unset or blank.
 
-
-def check_host(host: str, credentials: tuple[str, str] | None, insecure: bool = False) -> None:
-    """Refuse a non-loopback bind without login credentials, with the message ``serve`` gives.
-
-    Raises:
-        InputError: ``host`` is not loopback, no credentials are set and ``insecure`` is False.
+    ``server.run`` has already refused half-set or blank credentials (``web_guard.login_credentials``).
     """
-    from cd38_guide.errors import InputError
-
-    if host not in LOCAL_HOSTS and credentials is None and not insecure:
-        raise InputError(
-            f"refusing to serve on {host} without login: "
-            "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
-        )
+    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
+    return (user, password) if (user or "").strip() and (password or "").strip() else None  # type: ignore[return-value]
 
 
 class _TooLarge(Exception):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from cd38_guide.api.guards import check_host, credentials_from_env
+from cd38_guide.api.guards import credentials_from_env
+from cd38_guide.web_guard import check_port_free, login_credentials
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def run(host: str = "127.0.0.1", port: int = 7861, workers: int = 1, insecure: b
 
     if workers < 1:
         raise InputError(f"--workers must be at least 1 (got {workers})")
-    check_host(host, credentials_from_env(), insecure)
+    login_credentials(host, insecure)  # refuses a non-loopback host without login, and blank or half-set logins
+    check_port_free(host, port)
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True}
     if workers == 1:
         uvicorn.run(worker_app(), **options)

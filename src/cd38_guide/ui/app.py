@@ -13,14 +13,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cd38_guide.api.app import API_PREFIXES  # the REST API and CDS Hooks paths: their ApiGuard sets limits and auth
 from cd38_guide.errors import Cd38GuideError, InputError
 from cd38_guide.private_files import private_dir
 from cd38_guide.ui.i18n import LANG_CHOICES, t
 from cd38_guide.ui.labels import Labels, user_error
 
 log = logging.getLogger(__name__)
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _header(lang: str) -> str:
@@ -202,9 +201,6 @@ def build_app(assistant: Any, *, reports_dir: Path | None = None, downloads_dir:
     return demo
 
 
-API_PREFIXES = ("/v1", "/cds-services")
-"""The REST API's paths when ``serve`` mounts it; its ApiGuard sets their body limits and Basic auth."""
-
 STATE_SESSION_CAPACITY = 100
 """Sessions whose state Gradio keeps in memory, least recently used dropped first. Each costs about 320 KB (a copy
 of the app's component config), so Gradio's default of 10,000 let every API call from a new client grow the server
@@ -246,29 +242,6 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def login_credentials(host: str, insecure: bool) -> tuple[str, str] | None:
-    """The login from CD38_GUIDE_USER / CD38_GUIDE_PASSWORD, or None when neither is set.
-
-    Raises:
-        InputError: only one is set, either is blank or whitespace, or a non-local host has no login and
-            ``insecure`` is not given.
-    """
-    user, password = os.environ.get("CD38_GUIDE_USER"), os.environ.get("CD38_GUIDE_PASSWORD")
-    if user is None and password is None:
-        if host not in LOCAL_HOSTS and not insecure:
-            raise InputError(
-                f"refusing to serve on {host} without login: "
-                "set CD38_GUIDE_USER and CD38_GUIDE_PASSWORD, or pass --insecure"
-            )
-        return None
-    if not (user or "").strip() or not (password or "").strip():
-        raise InputError(
-            f"refusing to serve on {host}: CD38_GUIDE_USER and CD38_GUIDE_PASSWORD must both be set and not blank "
-            "(whitespace is not a password)"
-        )
-    return user, password  # type: ignore[return-value]
-
-
 def _warm(assistant: Any) -> None:
     """Load what the first question would otherwise pay for; a failure here surfaces on that question instead."""
     try:
@@ -277,32 +250,6 @@ def _warm(assistant: Any) -> None:
         assistant.planner, assistant.guard  # noqa: B018 - fact tables and entity lists the first answer needs
     except Exception:  # logged; the request path raises the same error with its own message
         log.warning("warm-up failed", exc_info=True)
-
-
-def check_port_free(host: str, port: int) -> None:
-    """Refuse, in one line, a port that is out of range or already taken (before the model is loaded).
-
-    Raises:
-        InputError: naming the host and port and what to do.
-    """
-    import socket
-
-    if not 1 <= port <= 65535:
-        raise InputError(f"port {port}: a port is a number from 1 to 65535")
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as err:
-        raise InputError(f"cannot listen on {host}: the host name does not resolve ({err.strerror})") from None
-    family, _, _, _, addr = infos[0]
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is not "in use"
-        try:
-            sock.bind(addr)
-        except OSError as err:
-            raise InputError(
-                f"cannot listen on {host}:{port} ({err.strerror or err}); is another server running there? "
-                "Stop it or choose another --port"
-            ) from None
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
@@ -316,6 +263,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
         InputError: a non-local host without login credentials and without ``insecure``.
     """
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from cd38_guide.web_guard import check_port_free, login_credentials
+
     auth = login_credentials(host, insecure)
     check_port_free(host, port)
     # Gradio copies every returned file (reports hold patient data) into GRADIO_TEMP_DIR, read when gradio is
