@@ -114,6 +114,8 @@ def score_answer(
                     grounded.append(M.grounded_template(cell.text, cell.citations, numbers, passage_text, trials))
                 accounted.append(cell.text)
         accounted += answer.table.columns
+    # Longest first, so a short cell ("Kd") or label is not cut out of a longer line that holds it.
+    accounted.sort(key=len, reverse=True)
     if M.unaccounted_text(answer.answer.replace("|", " ").replace("---", " "), accounted, answer.notes):
         grounded.append(False)
     cites = [
