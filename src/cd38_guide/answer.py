@@ -140,16 +140,6 @@ def confidence_of(retrieval: Retrieval, index: LoadedIndex, corpus: Corpus, sett
     )
 
 
-def should_abstain(conf: Confidence, settings: AnswerSettings, question: str = "") -> bool:
-    """Abstain on weak evidence, when the question names something the corpus never mentions, or when the
-    text is an instruction to the assistant rather than a question about the evidence."""
-    return (
-        conf.value < settings.abstain_threshold
-        or (settings.abstain_on_unknown_terms and bool(conf.unknown_terms))
-        or is_instruction(question)
-    )
-
-
 def _citation(n: int, hit: Hit, corpus: Corpus, spans: list[list[int]]) -> Citation:
     p = corpus.passages[hit.passage_id]
     prov = p.provenance
