@@ -126,10 +126,7 @@ def subject_gaps(
         if attribute and subject not in guard.vocab.trials:
             about = [c for c in about if attribute_cue(attribute, analysis.normalized).search(c.text)]
             # "in renal impairment", "on dialysis": the dose statement must be for that population.
-            names = set(analysis.entities.populations)
-            if "dialysis" in names:
-                names.add("renal")  # a statement for renal impairment in general covers patients on dialysis
-            pops = [p for e in sorted(names) for p in guard.vocab.populations.get(e, [])]
+            pops = [p for e in analysis.entities.populations for p in guard.vocab.population_patterns(e)]
             if pops:
                 about = [c for c in about if any(p.search(c.text) for p in pops)]
         elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
@@ -172,9 +169,7 @@ def qualifier_gaps(
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
     for pop in analysis.entities.populations:
-        pats = list(v.populations.get(pop, []))
-        if pop == "dialysis":
-            pats += v.populations.get("renal", [])  # a renal-impairment subgroup speaks to dialysis patients too
+        pats = v.population_patterns(pop)
         spec = v.population_evidence.get(pop, {})
         if spec.get("text"):
             pats.append(re.compile(spec["text"], re.IGNORECASE))

@@ -22,6 +22,7 @@ from cd38_guide.index.embedder import Embedder
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.index.vectors import search as vector_search
+from cd38_guide.question.vocabulary import term_pattern
 from cd38_guide.types import Hit, Language
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -44,8 +45,7 @@ class QueryExpander:
                 self._cjk.append(e)
             else:
                 # Two-letter abbreviations (OS, CR, PI, SC) only match in their exact case; longer ones in any.
-                flags = 0 if len(e.term) <= 2 else re.IGNORECASE
-                self._latin.append((re.compile(rf"(?<![A-Za-z0-9]){re.escape(e.term)}(?![A-Za-z0-9])", flags), e))
+                self._latin.append((term_pattern(e.term, exact_case=len(e.term) <= 2), e))
 
     def matches(self, question: str) -> list[tuple[int, str, str]]:
         """(position, term, English expansion) of each glossary term in ``question``, in reading order.

@@ -73,12 +73,18 @@ class Vocabulary:
     attributes: dict[str, list[re.Pattern[str]]]
     shorthand: list[tuple[re.Pattern[str], str]]
     population_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    population_broader: dict[str, list[str]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     endpoint_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     known_words: frozenset[str] = field(default_factory=frozenset)
+
+    def population_patterns(self, population: str) -> list[re.Pattern[str]]:
+        """Patterns of a population and of the broader ones that cover it (dialysis is covered by renal)."""
+        names = [population, *self.population_broader.get(population, [])]
+        return [p for name in names for p in self.populations.get(name, [])]
 
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
         """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
@@ -135,6 +141,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         attributes={k: [_regex(p) for p in v] for k, v in vocab["attributes"].items()},
         shorthand=shorthand,
         population_evidence=vocab["population_evidence"],
+        population_broader=vocab.get("population_broader", {}),
         labels=vocab["labels"],
         endpoint_labels=vocab["endpoint_labels"],
         population_labels=vocab["population_labels"],

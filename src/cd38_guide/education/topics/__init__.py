@@ -121,9 +121,11 @@ def load_topic_file(path: Path) -> TopicData:
     """
     import yaml
 
+    from cd38_guide.corpus.markdown import safe_load_yaml
+
     try:
         text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = safe_load_yaml(text)  # libyaml's safe loader when present, as the corpus reader uses
         data = TopicData.model_validate(raw)
     except (OSError, yaml.YAMLError) as err:
         raise CorpusError(f"{path}: cannot read education topic ({err})") from None
