@@ -269,3 +269,36 @@ def test_exports_private_folder_is_removed_when_the_server_stops(real_home: Path
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("delay", [0.0, 0.3, 0.6])
+def test_a_stop_during_the_warm_up_exits_cleanly(real_assistant: object, real_home: Path, delay: float) -> None:
+    """SIGTERM just after "ready", while the warm-up thread builds the encoder session: exit 0, not SIGABRT."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CD38_GUIDE_", "GRADIO_TEMP_DIR"))}
+    env.update(CD38_GUIDE_HOME=str(real_home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cd38_guide", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stderr is not None
+        seen = b""
+        while b"ready at" not in seen:
+            line = proc.stderr.readline()
+            assert line, f"the server exited before it was ready: {seen.decode()[-500:]}"
+            seen += line
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=120) == 0, rest.decode()[-500:]
+        assert b"terminate called" not in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -318,7 +318,14 @@ def serve(host: str = "127.0.0.1", port: int = 7860, insecure: bool = False) -> 
     # Serving already: the encoder session and the query-side word lists load now (after Gradio's own start-up
     # check, which a busy warm-up could make time out), and a question that arrives first waits on the same
     # locks rather than loading them twice.
-    threading.Thread(target=_warm, args=(assistant,), name="cd38-guide-warm", daemon=True).start()
+    warm = threading.Thread(target=_warm, args=(assistant,), name="cd38-guide-warm", daemon=True)
+    warm.start()
     shown = f"[{host}]" if ":" in host else host
     print(f"cd38-guide: ready at http://{shown}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
-    demo.block_thread()
+    try:
+        demo.block_thread()
+    finally:
+        # A stop (SIGTERM, Ctrl+C) during the warm-up would otherwise end the interpreter while the encoder's
+        # native threads are still being built, which aborts the process (SIGABRT) instead of exiting cleanly.
+        demo.close()
+        warm.join(timeout=120)
