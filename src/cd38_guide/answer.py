@@ -21,7 +21,7 @@ from cd38_guide.evidence_focus import answer_passages, missing_text, rerank, sub
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
 from cd38_guide.retrieve import Retrieval
-from cd38_guide.sentence_selection import Candidate, score_sentences, select_sentences, text_tokens
+from cd38_guide.sentence_selection import DESIGN, Candidate, score_sentences, select_sentences, text_tokens
 from cd38_guide.types import (
     USER_ADDED_BADGE,
     AnswerSentence,
@@ -267,7 +267,7 @@ def compose(
             return _decline(corpus, conf, lang, missing, alternatives, wide.hits, guard)
     # A planned answer (fact rows about the named trial or regimen) stands even when the question's wording is
     # far from the passages ("What did CANDOR show?"); a term the corpus never mentions still means a decline.
-    weak = conf.value < settings.abstain_threshold and plan.empty
+    weak = conf.value < settings.abstain_threshold and plan.empty and not _design_answer(analysis, guard, candidates)
     if weak or (settings.abstain_on_unknown_terms and conf.unknown_terms):
         return _decline(corpus, conf, lang)
     if not candidates:
@@ -328,6 +328,18 @@ def compose(
         table,
         missing_sides,
         hits,
+    )
+
+
+def _design_answer(analysis: QuestionAnalysis | None, guard: EntityGuard | None, candidates: list[Candidate]) -> bool:
+    """"OPTIMISMM sample size?": a design sentence of the named trial among the best answers it, however far
+    the wording ("sample size") is from the passage's ("randomised 559 patients")."""
+    if analysis is None or guard is None or not analysis.asks_design:
+        return False
+    return any(
+        DESIGN.search(c.text) and guard.sentence_about(c.pid, c.text, t)
+        for c in candidates[:3]
+        for t in analysis.entities.trials
     )
 
 

@@ -285,6 +285,8 @@ class Planner:
         ]
         if not evidence:
             return Plan()
+        if any(s.get("excludes_class") == "anti_cd38" for _, s in evidence):
+            return Plan()  # refractory to the class: listing anti-CD38 triplets would answer the wrong question
         pop, spec = evidence[0]
         text = re.compile(spec["text"], re.IGNORECASE)
         excluded = spec.get("excludes_drug")

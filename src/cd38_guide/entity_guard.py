@@ -64,8 +64,20 @@ class EntityGuard:
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
         e = analysis.entities
-        drugs = [d for d in e.named_drugs if d not in _BACKGROUND_DRUGS]
+        history = self.refractory_drugs(e.populations)
+        drugs = [d for d in e.named_drugs if d not in _BACKGROUND_DRUGS and d not in history]
         return list(dict.fromkeys([*e.trials, *e.regimens, *drugs]))
+
+    def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
+        """Drugs the disease is refractory to ("refractory to len and dara"): history, not what is asked about."""
+        out: set[str] = set()
+        for pop in populations:
+            spec = self.vocab.population_evidence.get(pop, {})
+            if spec.get("excludes_drug"):
+                out.add(spec["excludes_drug"])
+            if spec.get("excludes_class"):
+                out |= {d for d, c in self.vocab.drug_class.items() if c == spec["excludes_class"]}
+        return out
 
     def _mentions(self, text: str, subject: str) -> bool:
         """Does ``text`` name ``subject`` (by any alias; a regimen also when all its drugs are spelled out)?"""

@@ -20,6 +20,9 @@ from cd38_guide.types import Hit, Language
 ASPECT_WINDOW = 8
 """How many of the best-scored sentences must include one that speaks to an edge aspect the question names."""
 
+# Where a passage on how a study was built says so: its heading ("Design and eligibility") or its wording.
+_DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[sz]ed \d", re.IGNORECASE)
+
 # Intents whose named drugs are the patient's history, not the subject of the question.
 _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
 
@@ -40,7 +43,8 @@ def rerank(
     if analysis is None or guard is None:
         return hits[:k]
     about_subject = analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient
-    subjects = guard.subjects(analysis) if about_subject else []
+    # In a patient case the drugs are history, but a named trial or guideline is still the source asked about.
+    subjects = guard.subjects(analysis) if about_subject else list(analysis.entities.trials)
     cue_shift = settings.rerank_cue_shift
     if attribute_of(analysis) and analysis.entities.named_drugs:
         # A dose question is about each named drug's own statement, not passages naming the whole regimen.
@@ -50,8 +54,12 @@ def rerank(
     aux += [p for e in analysis.entities.populations for p in guard.vocab.populations.get(e, [])]
     if analysis.intent in guard.vocab.intent_cues:
         aux.append(guard.vocab.intent_cues[analysis.intent])
-    if not subjects and not aux:
+    if not subjects and not aux and not analysis.asks_design:
         return hits[:k]
+    # Two or more populations ("refractory to len and to an anti-CD38"): the passage about all of them at once
+    # answers the question; one about a single population answers another.
+    pops = [guard.vocab.populations.get(e, []) for e in analysis.entities.populations]
+    joint = [x for x in pops if x] if len(pops) >= 2 and not analysis.entities.trials else []
 
     def score(h: Hit) -> float:
         p = guard.passages[h.passage_id]
@@ -60,6 +68,10 @@ def rerank(
             named = min(named, 1)
         heading = f"{p.heading} {p.title}"
         extra = sum(2 * bool(x.search(heading)) + bool(x.search(p.text)) for x in aux)
+        if joint and all(any(x.search(p.text) for x in pats) for pats in joint):
+            named += 1
+        if analysis.asks_design and _DESIGN_HEADING.search(p.heading):
+            named += 1  # "how many pts per arm?": the design passage, whatever its similarity rank
         return -h.rank + settings.rerank_subject_shift * named + cue_shift * min(extra, 3)
 
     ranked = sorted(hits, key=lambda h: (-score(h), h.rank))[:k]

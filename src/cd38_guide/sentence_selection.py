@@ -28,7 +28,7 @@ _QUANTITY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+\.\d+|\d+%")
-_DESIGN = re.compile(
+DESIGN = re.compile(
     r"\b(randomi[sz]ed|was a phase|enrolled|eligible|were given|received .{0,40} on days|in 28-day cycles|"
     r"primary endpoint was|design)\b",
     re.IGNORECASE,
@@ -86,6 +86,7 @@ def score_sentences(
         if analysis.intent in guard.vocab.intent_cues:
             endpoint_patterns.append(guard.vocab.intent_cues[analysis.intent])
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
+    asks_design = analysis is not None and analysis.asks_design
     out: list[Candidate] = []
     for hi, hit in enumerate(retrieval.hits):
         p = corpus.passages[hit.passage_id]
@@ -116,7 +117,9 @@ def score_sentences(
                     score -= settings.rival_penalty
             if endpoint_patterns and any(pat.search(text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
-            if outcome and _DESIGN.search(text) and not _RESULT.search(text):
+            if asks_design and DESIGN.search(text):
+                score += settings.design_penalty
+            elif outcome and DESIGN.search(text) and not _RESULT.search(text):
                 score -= settings.design_penalty
             out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))

@@ -30,12 +30,31 @@ _WORD = re.compile(rf"[a-z0-9]+(?:[-/+][a-z0-9]+)*\+?|[{_CJK}]+")
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
 
 
+# British spellings folded to American ones before stemming, on both sides (index and question), so
+# "hypogammaglobulinemia" finds "hypogammaglobulinaemia" and "randomized" finds "randomised".
+_SPELLING = (
+    (re.compile(r"aem"), "em"),  # anaemia, haematology, leukaemia, septicaemia
+    (re.compile(r"^oe(?=d|s)"), "e"),  # oedema, oesophagus, oestrogen
+    (re.compile(r"^paed"), "ped"),  # paediatric
+    (re.compile(r"^foet"), "fet"),  # foetal
+    (re.compile(r"(?<=[a-z]{3})our$"), "or"),  # tumour, colour, behaviour (not hour, four, your)
+    (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ations?)$"), r"iz\1"),  # randomised, hospitalisation
+)
+
+
+def _american(word: str) -> str:
+    for pattern, repl in _SPELLING:
+        word = pattern.sub(repl, word)
+    return word
+
+
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    """Snowball (Porter 2) stem of an English word; digits and short tokens stay as they are."""
+    """Snowball (Porter 2) stem of an English word (British spellings folded to American first); digits and
+    short tokens stay as they are."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    return _stemmer().stem(word)
+    return _stemmer().stem(_american(word))
 
 
 @lru_cache(maxsize=1)

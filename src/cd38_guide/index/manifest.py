@@ -12,7 +12,7 @@ from cd38_guide.errors import IndexStateError
 
 # Bump when the on-disk layout, the chunker, the BM25 tokenizer or the embedded text changes: every existing
 # index then reads as stale and is rebuilt (embeddings of unchanged text still come from the cache).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST_NAME = "manifest.json"
 
 

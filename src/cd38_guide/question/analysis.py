@@ -77,6 +77,14 @@ _OUTCOME = re.compile(
     re.IGNORECASE,
 )
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
+# "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
+_DESIGN_QUESTION = re.compile(
+    r"\bhow many (pts|patients|people|participants|subjects)\b(?! (had|got|developed|experienced|reached|achieved|"
+    r"responded|died|stopped|discontinued|were alive|remained|needed))|\bsample size\b|\bhow (big|large) was\b"
+    r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
+    r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
+    re.IGNORECASE,
+)
 _PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
     r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
@@ -112,6 +120,9 @@ class QuestionAnalysis(Frozen):
     entities: Entities
     sides: tuple[str, ...] = Field(default=(), description="What a comparison compares (regimens or trials).")
     describes_patient: bool = Field(default=False, description="The question describes a particular patient.")
+    asks_design: bool = Field(
+        default=False, description="The question asks how a study was built (its size, arms, enrolment), not its result."
+    )
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -244,6 +255,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = ()) -> QuestionAnal
         entities=entities,
         sides=sides,
         describes_patient=describes_patient,
+        asks_design=bool(_DESIGN_QUESTION.search(normalized)),
     )
 
 
