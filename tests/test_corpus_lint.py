@@ -217,7 +217,6 @@ ARTICLE_URL = re.compile(r"^https://(pubmed\.ncbi\.nlm\.nih\.gov/\d+|pmc\.ncbi\.
 # the list may only shrink: add a verified PMID or DOI to the passage, then remove its id here.
 IDENTIFIER_GAPS = frozenset(
     {
-        "alcyone-overall-survival",
         "boston-context-result",
         "bortezomib-neuropathy-weekly",
         "candor-asian-subgroup",
@@ -237,8 +236,6 @@ IDENTIFIER_GAPS = frozenset(
         "ims-imwg-2025-anz-validation",
         "imwg-line-of-therapy",
         "imwg-refractory-definition",
-        "karmma-3-bridging",
-        "karmma-3-efficacy",
         "maia-frailty-dynamic",
         "mayo-lakshman-outcomes",
         "pollux-first-relapse",
