@@ -332,7 +332,7 @@ def compose(
 
 
 def _design_answer(analysis: QuestionAnalysis | None, guard: EntityGuard | None, candidates: list[Candidate]) -> bool:
-    """"OPTIMISMM sample size?": a design sentence of the named trial among the best answers it, however far
+    """ "OPTIMISMM sample size?": a design sentence of the named trial among the best answers it, however far
     the wording ("sample size") is from the passage's ("randomised 559 patients")."""
     if analysis is None or guard is None or not analysis.asks_design:
         return False

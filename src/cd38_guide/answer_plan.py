@@ -83,12 +83,13 @@ class Planner:
         return [t.name for t in self.vocab.trials.values() if t.regimen == name]
 
     def _populations(self, analysis: QuestionAnalysis) -> list[str]:
-        pops: list[str] = []
-        for p in analysis.entities.populations:
-            # A population the table has no rows for still counts as asked: it matches no row, so no whole-trial
-            # figure is passed off as that subgroup's.
-            pops.extend(self.vocab.population_evidence.get(p, {}).get("rows") or [p])
-        return pops
+        return [r for group in self._population_groups(analysis) for r in group]
+
+    def _population_groups(self, analysis: QuestionAnalysis) -> list[list[str]]:
+        """The fact-table populations of each asked population, one list per population asked."""
+        # A population the table has no rows for still counts as asked: it matches no row, so no whole-trial
+        # figure is passed off as that subgroup's.
+        return [self.vocab.population_evidence.get(p, {}).get("rows") or [p] for p in analysis.entities.populations]
 
     def best_row(
         self,
@@ -103,7 +104,12 @@ class Planner:
         With no population asked, the whole trial ("all"); with one asked, only that population, unless
         ``fallback`` allows the whole-trial row (comparisons, where the line then names its population).
         """
-        for pop in [*populations, "all"] if (fallback or not populations) else populations:
+        order = [*populations, "all"] if (fallback or not populations) else list(populations)
+        if not populations:
+            # A study of one population only (MAMMOTH: all anti-CD38-refractory): its rows are the whole study's.
+            own = {r.population for r in self.facts if r.source == trial and r.endpoint == endpoint}
+            order += sorted(own) if len(own) == 1 else []
+        for pop in order:
             rows = [r for r in self.facts if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
@@ -179,7 +185,7 @@ class Planner:
             arms = arms.replace(" vs ", "对比")
             head = f"{row.source}研究（{pop}）中{arms}"
             return f"{head}：{self.value_text(row, lang).replace(', ', '，')}"
-        head = f"{arms} in {row.source}" + ("" if row.population == "all" else f" ({pop})")
+        head = f"{arms[:1].upper()}{arms[1:]} in {row.source}" + ("" if row.population == "all" else f" ({pop})")
         return f"{head}: {self.value_text(row, lang)}"
 
     # -- plans by intent -----------------------------------------------------------------------------------
@@ -207,19 +213,23 @@ class Planner:
             return Plan()
         trials: list[str] = list(analysis.entities.trials)
         if not trials:
-            for code in analysis.entities.regimens:
+            # A regimen's trials; else a drug given alone in its trials ("elranatamab results?" -> MagnetisMM-3).
+            for code in analysis.entities.regimens or analysis.entities.named_drugs:
                 trials.extend(self._trials_for(code)[:2])
         trials = list(dict.fromkeys(trials))
         if not trials:
             return Plan()
-        pops = self._populations(analysis)
+        # "80 years old, one prior line: what did CASTOR show in patients 75 and over?": each asked population's
+        # own row, not only the first population's.
+        groups = self._population_groups(analysis) or [[]]
         plan = Plan()
         fu = bool(_FOLLOW_UP.search(analysis.normalized))
         for trial in trials:
             for ep in self._endpoints(analysis):
-                row = self.best_row(trial, ep, pops, question=analysis.normalized)
-                if row is not None:
-                    plan.claims.append(Claim(self.outcome_line(row, lang, fu), row.passage))
+                for pops in groups:
+                    row = self.best_row(trial, ep, pops, question=analysis.normalized)
+                    if row is not None and all(c.text != self.outcome_line(row, lang, fu) for c in plan.claims):
+                        plan.claims.append(Claim(self.outcome_line(row, lang, fu), row.passage))
         plan.claims = plan.claims[:MAX_LINES]
         return plan
 

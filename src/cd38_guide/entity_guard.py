@@ -23,7 +23,8 @@ _BACKGROUND_DRUGS = frozenset({"dexamethasone"})
 
 ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
     "dose_adjustment": re.compile(
-        r"dose (adjust|reduc|modif)|adjust\w* (the )?dose|no dose adjustment|starting dose|reduced dose|\d+ ?mg\b.*"
+        r"dose[- ](adjust|reduc|modif)|adjust\w* (the )?dose|no dose adjustment|starting dose|reduced dose|"
+        r"(not|never) (be )?(dose[- ])?reduced|dose is delayed|delay(ed|ing)?,? not reduc|\d+ ?mg\b.*"
         r"(crcl|creatinine clearance|dialysis|renal)|(crcl|creatinine clearance|dialysis|renal).*\d+ ?mg\b",
         re.IGNORECASE,
     ),

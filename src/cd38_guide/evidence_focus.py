@@ -181,16 +181,49 @@ def qualifier_gaps(
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
     for pop in analysis.entities.populations:
-        pats = v.population_patterns(pop)
-        spec = v.population_evidence.get(pop, {})
-        if spec.get("text"):
-            pats.append(re.compile(spec["text"], re.IGNORECASE))
+        pats = _population_patterns(guard, pop)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
         texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
         found = any(p.search(x) for p in pats for x in texts)
         if not found:
             gaps.append(f"{' / '.join(trials)} ({pop})")
+    if gaps:
+        return gaps
+    # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
+    # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
+    for e in (e for e in analysis.entities.endpoints if e != "HR"):
+        labels = {e, *v.endpoint_labels.get(e, {}).values()}
+        for pop in analysis.entities.populations:
+            pats = _population_patterns(guard, pop)
+            in_row = any(
+                any(x in c.text for x in labels) and any(p.search(_passage_text(guard, c.passage)) for p in pats)
+                for c in plan.claims
+                if c.passage
+            )
+            in_sentence = any(
+                any(x.search(c.text) for x in v.endpoints.get(e, []))
+                and any(p.search(_passage_text(guard, c.pid, c.text)) for p in pats)
+                for t in trials
+                for c in on_trial[t]
+            )
+            if not in_row and not in_sentence:
+                gaps.append(f"{' / '.join(trials)} {e} ({pop})")
     return gaps
+
+
+def _passage_text(guard: EntityGuard, pid: str, text: str | None = None) -> str:
+    """A passage's title and heading with ``text`` (by default the whole passage text)."""
+    p = guard.passages[pid]
+    return f"{p.title} {p.heading} {p.text if text is None else text}"
+
+
+def _population_patterns(guard: EntityGuard, pop: str) -> list[re.Pattern[str]]:
+    """How a population is named in questions and in trial passages."""
+    pats = guard.vocab.population_patterns(pop)
+    spec = guard.vocab.population_evidence.get(pop, {})
+    if spec.get("text"):
+        pats.append(re.compile(spec["text"], re.IGNORECASE))
+    return pats
 
 
 def missing_text(analysis: QuestionAnalysis, gaps: list[str], lang: Language) -> str:

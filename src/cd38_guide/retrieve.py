@@ -133,6 +133,21 @@ _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
 _QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
+# Chinese drug names end in a handful of stems (恩替卡韦, 伊布替尼, 左氧氟沙星, 阿托伐他汀 ...): one the glossary
+# does not know names a drug the corpus has no evidence on.
+_ZH_DRUG = re.compile(
+    r"[\u4e00-\u9fff]{1,6}?(?:卡韦|洛韦|替尼|沙星|霉素|西林|司琼|他汀|普利|沙坦|单抗|度胺|佐米|米松|格司亭)"
+)
+
+
+def zh_unknown_drugs(question: str, matches: list[tuple[int, str, str]]) -> list[str]:
+    """Chinese drug names in ``question`` that no glossary term covers."""
+    known = [t for _, t, _ in matches]
+    return [
+        m.group(0) for m in _ZH_DRUG.finditer(question) if not any(m.group(0) in t or t in m.group(0) for t in known)
+    ]
+
+
 def is_specific_term(word: str, rare_words_specific: bool = False) -> bool:
     """Does ``word`` name something specific (a drug, disease, trial, acronym or clinical aspect)?
 
@@ -245,6 +260,7 @@ class Retriever:
                 unknown_weights[t] = word_weight(word)
         if lang == "zh":
             unknown.extend(a for a in ZH_CLINICAL_ASPECTS if a in question and not any(a in t for _, t, _ in matches))
+            unknown.extend(zh_unknown_drugs(question, matches))
         zh_coverage = self._zh_char_coverage(question, matches) if lang == "zh" else 1.0
         return Query(
             zh_coverage=zh_coverage,

@@ -77,10 +77,13 @@ _OUTCOME = re.compile(
     re.IGNORECASE,
 )
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
+_ASKS_DOSE_OF = re.compile(
+    r"\b(what|which) dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
+)
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
-    r"\bhow many (pts|patients|people|participants|subjects)\b(?! (had|got|developed|experienced|reached|achieved|"
-    r"responded|died|stopped|discontinued|were alive|remained|needed))|\bsample size\b|\bhow (big|large) was\b"
+    r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|reached|"
+    r"achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed)\b)|\bsample size\b|\bhow (big|large) was\b"
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
@@ -121,7 +124,8 @@ class QuestionAnalysis(Frozen):
     sides: tuple[str, ...] = Field(default=(), description="What a comparison compares (regimens or trials).")
     describes_patient: bool = Field(default=False, description="The question describes a particular patient.")
     asks_design: bool = Field(
-        default=False, description="The question asks how a study was built (its size, arms, enrolment), not its result."
+        default=False,
+        description="The question asks how a study was built (its size, arms, enrolment), not its result.",
     )
 
     @property
@@ -163,10 +167,21 @@ def normalize(text: str, vocab: Vocabulary) -> str:
     return out
 
 
-def _found(patterns: dict[str, list[re.Pattern[str]]], text: str) -> list[tuple[int, str]]:
+# "not len-refractory", "non-frail", "without high-risk cytogenetics": the population is ruled out, not asked.
+_NEGATED = re.compile(
+    r"(\bnot|\bnon|\bno|\bnever|\bwithout|\bisn't|\bwasn't|非|不是|无)[- ]?(\w+[- ])?$", re.IGNORECASE
+)
+
+
+def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: bool = False) -> list[tuple[int, str]]:
     hits = []
     for name, pats in patterns.items():
-        positions = [m.start() for p in pats if (m := p.search(text))]
+        positions = [
+            m.start()
+            for p in pats
+            for m in p.finditer(text)
+            if not (negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()]))
+        ]
         if positions:
             hits.append((min(positions), name))
     return sorted(hits)
@@ -198,7 +213,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         named_drugs=tuple(named_drugs),
         regimens=tuple(regimens),
         trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
-        populations=tuple(name for _, name in _found(vocab.populations, text)),
+        populations=tuple(name for _, name in _found(vocab.populations, text, negatable=True)),
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.attributes, _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.aspects, text)),
@@ -225,6 +240,8 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
         return "definition", ()
     if _SELECT.search(text) and not e.trials and not e.endpoints:
         return "selection", ()
+    if "dose" in attrs and _ASKS_DOSE_OF.search(text):
+        return "dose", ()  # "what dose of valacyclovir for zoster prophylaxis?" asks a dose, not about toxicity
     if "toxicity" in attrs and not set(e.endpoints) - {"IRR"}:
         return "toxicity", ()
     if "dose" in attrs:

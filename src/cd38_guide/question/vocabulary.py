@@ -117,6 +117,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         pats += [term_pattern(a, exact_case=len(a) <= 4) for a in aliases]
         regimen_patterns[code] = pats
         known.update(w.lower() for a in (code, *aliases) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", a))
+    _add_drug_plus_backbone(regimen_data, vocab["drugs"], regimen_patterns)
 
     trials: dict[str, Trial] = {}
     trial_patterns: dict[str, list[re.Pattern[str]]] = {}
@@ -149,6 +150,21 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         known_words=frozenset(known),
     )
+
+
+def _add_drug_plus_backbone(
+    regimen_data: dict[str, Any], drug_data: dict[str, Any], patterns: dict[str, list[re.Pattern[str]]]
+) -> None:
+    """ "isatuximab-Pd", "dara + Kd", "daratumumab/Rd": a drug's name joined to a two-drug backbone's code names
+    the triplet of that drug plus the backbone (IsaPd, DKd, DRd), however the clinician joins them."""
+    backbones = {frozenset(spec["drugs"]): code for code, spec in regimen_data.items() if len(spec["drugs"]) == 2}
+    for code, spec in regimen_data.items():
+        first, *rest = spec["drugs"]
+        backbone = backbones.get(frozenset(rest))
+        if backbone is None or first not in drug_data or len(rest) != 2:
+            continue
+        names = "|".join(re.escape(n) for n in [first, *drug_data[first].get("aliases", [])])
+        patterns[code].append(re.compile(rf"(?<![\w-])(?i:{names})\s*[-+/]\s*{re.escape(backbone)}(?![\w-])"))
 
 
 @lru_cache(maxsize=4)
