@@ -76,18 +76,20 @@ _OUTCOME = re.compile(
     r"|疗效|结果|获益|效果|生存|缓解|有效|成績|効果",
     re.IGNORECASE,
 )
-# A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
+# "What dose of X?", "how much X?": the amount is asked, even when the question also names a toxicity.
 _ASKS_DOSE_OF = re.compile(
     r"\b(what|which) dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
-    r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|reached|"
-    r"achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed)\b)|\bsample size\b|\bhow (big|large) was\b"
+    r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|"
+    r"reached|achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed)\b)"
+    r"|\bsample size\b|\bhow (big|large) was\b"
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
 )
+# A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
 _PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
     r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
