@@ -118,3 +118,45 @@ def test_app_examples_are_all_answered_correctly(real_assistant) -> None:
             assert set(passages) & set(_ids(a)), question
         if question == EXAMPLES[2]:
             assert any(c.document_id == "bloodbank" for c in a.citations), question
+
+
+def test_a_subgroup_endpoint_the_trial_never_reported_is_declined(real_assistant) -> None:
+    """CASTOR reports OS, and a 75+ subgroup, but no OS in that subgroup: decline rather than quote either."""
+    a = real_assistant.ask("CASTOR 75+ subgroup: overall survival?")
+    assert a.abstained and a.missing and "OS" in a.missing
+
+
+def test_each_asked_population_gets_its_own_row(real_assistant) -> None:
+    a = real_assistant.ask(
+        "80-year-old, one prior line with VRd, not len-refractory, considering DVd. What did CASTOR show in "
+        "patients 75 and over?"
+    )
+    assert a.direct_answer is not None
+    assert "17.9" in a.direct_answer.text and "lenalidomide-refractory" not in a.direct_answer.text
+
+
+def test_refractory_to_lenalidomide_and_an_anti_cd38_lists_no_anti_cd38_triplet(real_assistant) -> None:
+    a = real_assistant.ask("Options if refractory to both lenalidomide and daratumumab?")
+    assert not a.abstained
+    assert "review-pvd-after-anti-cd38" in _ids(a)
+    assert a.direct_answer is None or "Anti-CD38 regimens with trial evidence" not in a.direct_answer.text
+
+
+def test_design_question_is_answered_from_the_design_passage(real_assistant) -> None:
+    a = real_assistant.ask("OPTIMISMM sample size?")
+    assert not a.abstained and "559" in a.answer
+
+
+def test_real_world_study_result_is_a_direct_answer(real_assistant) -> None:
+    a = real_assistant.ask("My patient became dara-refractory on DRd. Is there any data for switching to isatuximab-Pd?")
+    assert a.direct_answer is not None and "Martino" in a.direct_answer.text and "5.8" in a.direct_answer.text
+
+
+def test_an_aspect_is_spoken_to_only_by_a_sentence_about_the_named_drug(real_assistant) -> None:
+    a = real_assistant.ask("Elranatamab results in plasma cell leukemia?")
+    assert a.abstained and a.missing and "plasma cell" in a.missing
+
+
+def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assistant) -> None:
+    a = real_assistant.ask("乙肝核心抗体阳性的患者用达雷妥尤单抗，恩替卡韦要吃多久？")
+    assert a.abstained

@@ -213,8 +213,7 @@ class Planner:
             return Plan()
         trials: list[str] = list(analysis.entities.trials)
         if not trials:
-            # A regimen's trials; else a drug given alone in its trials ("elranatamab results?" -> MagnetisMM-3).
-            for code in analysis.entities.regimens or analysis.entities.named_drugs:
+            for code in analysis.entities.regimens:
                 trials.extend(self._trials_for(code)[:2])
         trials = list(dict.fromkeys(trials))
         if not trials:

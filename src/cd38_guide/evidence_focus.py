@@ -115,13 +115,20 @@ def subject_gaps(
     question asks about, not a patient's history.
     """
     strong = candidates[:ASPECT_WINDOW]
+    subjects = guard.subjects(analysis)
+    # With a named subject, the sentence speaking to the aspect must be about it ("elranatamab in plasma cell
+    # leukaemia?" is not answered by another trial's exclusion list).
+    named = [s for s in subjects if s not in guard.refractory_drugs(analysis.entities.populations)]
     aspect_gaps = [
         a
         for a in analysis.entities.aspects
-        if not any(p.search(c.text) for c in strong for p in guard.vocab.aspects[a])
+        if not any(
+            p.search(c.text) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in named))
+            for c in strong
+            for p in guard.vocab.aspects[a]
+        )
     ]
     attribute = attribute_of(analysis)
-    subjects = guard.subjects(analysis)
     cue = guard.vocab.intent_cues.get(analysis.intent)
     if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
         # Drugs and regimens are the patient's history; a named trial or guideline is still the source asked
@@ -163,13 +170,29 @@ def qualifier_gaps(
     the whole-trial result, is declined as "no OS result for CEPHEUS" rather than answered with a neighbour.
     """
     v = guard.vocab
-    # The named trials, else the named regimens (any source about the regimen may report the asked subgroup).
+    # The named trials, else the named regimens, else the named drugs (any source about them may report the
+    # asked subgroup): "teclistamab OS in extramedullary disease?" needs a statement about exactly that.
     trials = list(analysis.entities.trials) or list(analysis.entities.regimens)
+    if not trials and not analysis.describes_patient:
+        trials = guard.subjects(analysis)
     if analysis.intent != "outcome" or not trials:
         return []  # a comparison shows each side's table row and says which side lacks the subgroup
     strong = candidates[:ASPECT_WINDOW]
     gaps = []
+
+    def about(c: Candidate, t: str) -> bool:
+        # A result sentence rarely repeats the drug's name ("The overall response rate was 89.0%"): for a named
+        # drug, a passage naming it speaks for its sentences that name no rival.
+        if guard.sentence_about(c.pid, c.text, t):
+            return True
+        return (
+            t in guard.vocab.drug_class
+            and guard.passage_mentions(c.pid, t)
+            and not any(guard.mentions(c.text, r) for r in guard.rivals(t))
+        )
+
     on_trial = {t: [c for c in strong if guard.sentence_about(c.pid, c.text, t)] for t in trials}
+    loosely = {t: [c for c in strong if about(c, t)] for t in trials}
     claims = [c.text for c in plan.claims if c.passage]
     # Each asked endpoint and population must be reported for at least one of the named trials.
     for e in analysis.entities.endpoints:
@@ -177,7 +200,7 @@ def qualifier_gaps(
             continue
         pats = v.endpoints.get(e, [])
         label = v.endpoint_labels.get(e, {}).get("en", e)
-        found = any(p.search(c.text) for t in trials for c in on_trial[t] for p in pats)
+        found = any(p.search(c.text) for t in trials for c in loosely[t] for p in pats)
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
     for pop in analysis.entities.populations:

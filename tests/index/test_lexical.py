@@ -29,3 +29,17 @@ def test_bm25_ranks_and_round_trips(tmp_path):
     again = LexicalIndex.load(tmp_path / "bm25")
     assert again.search(tokenize("G-CSF"), 2)[0].tolist() == [1]
     assert again.idf("washout") == index.idf("washout") and again.idf("never-seen") > again.idf("washout")
+
+
+def test_british_and_american_spellings_meet():
+    from cd38_guide.index.lexical import tokenize
+
+    for british, american in [
+        ("hypogammaglobulinaemia", "hypogammaglobulinemia"),
+        ("haematological", "hematological"),
+        ("randomised", "randomized"),
+        ("oedema", "edema"),
+        ("tumour", "tumor"),
+    ]:
+        assert tokenize(british) == tokenize(american), (british, american)
+    assert tokenize("hour") != tokenize("hor")  # short words keep their spelling

@@ -107,3 +107,18 @@ def test_focused_queries_one_per_named_drug() -> None:
     assert queries[0].startswith("daratumumab ") and queries[1].startswith("lenalidomide ")
     assert all("dose" in q for q in queries)
     assert focused_queries(analyse("isatuximab dose?", glossary())) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("DREAMM-7 - how many pts per arm?", True),
+        ("OPTIMISMM sample size?", True),
+        ("Who was enrolled in LocoMMotion?", True),
+        ("DREAMM-8: how many pts on belamaf-pom-dex got pneumonia?", False),
+        ("How many patients in MAMMOTH received CAR-T?", False),
+        ("What did CANDOR show?", False),
+    ],
+)
+def test_design_questions_are_told_from_result_questions(question: str, expected: bool) -> None:
+    assert analyse(question).asks_design is expected

@@ -83,7 +83,8 @@ _ASKS_DOSE_OF = re.compile(
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
     r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|"
-    r"reached|achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed)\b)"
+    r"reached|achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed|received|"
+    r"underwent|went on|were treated|switched)\b)"
     r"|\bsample size\b|\bhow (big|large) was\b"
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
