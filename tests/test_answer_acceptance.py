@@ -148,7 +148,7 @@ def test_design_question_is_answered_from_the_design_passage(real_assistant) -> 
 
 
 def test_real_world_study_result_is_a_direct_answer(real_assistant) -> None:
-    a = real_assistant.ask("My patient became dara-refractory on DRd. Is there any data for switching to isatuximab-Pd?")
+    a = real_assistant.ask("Became dara-refractory on DRd. Is there any data for switching to isatuximab-Pd?")
     assert a.direct_answer is not None and "Martino" in a.direct_answer.text and "5.8" in a.direct_answer.text
 
 
