@@ -111,3 +111,39 @@ def test_guard_tells_a_drug_from_its_rivals(world) -> None:
     assert "pomalidomide" in guard.rivals("lenalidomide") and "daratumumab" not in guard.rivals("lenalidomide")
     assert guard.passage_about("candor-design", "CANDOR")
     assert not guard.sentence_about("lenalidomide-renal-dosing", "Lenalidomide is cleared by the kidney.", "isatuximab")
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "value"),
+    [
+        (
+            "Pt relapsed 14 months after finishing dara-based therapy. Retreat with dara?",
+            "consensus-rechallenge-washout",
+            "6 to 12 months",
+        ),
+        ("抗CD38单抗再治疗前需要间隔多久？", "consensus-zh-rechallenge-washout", "6至12个月"),
+    ],
+)
+def test_rechallenge_plan_states_the_washout_in_the_question_language(world, question, passage, value) -> None:
+    """The washout line is the consensus abstract's own statement, in the question's language, cited."""
+    plan = _plan(world, question)
+    assert [c.passage for c in plan.claims] == [passage]
+    assert value in plan.claims[0].text
+    _grounded(world, plan)
+
+
+def test_each_asked_population_gets_its_own_line(world) -> None:
+    plan = _plan(world, "What did CASTOR show in patients 75 and over with one prior line?")
+    texts = " ".join(c.text for c in plan.claims)
+    assert "17.9" in texts and "27.0" in texts
+    _grounded(world, plan)
+
+
+def test_a_single_population_study_reports_its_rows_without_a_population_asked(world) -> None:
+    plan = _plan(world, "What did MAMMOTH show?")
+    assert plan.claims and all(c.passage == "mammoth-outcomes" for c in plan.claims)
+    _grounded(world, plan)
+
+
+def test_refractory_to_the_anti_cd38_class_gets_no_anti_cd38_triplet_list(world) -> None:
+    assert _plan(world, "Options if refractory to both lenalidomide and daratumumab?").empty

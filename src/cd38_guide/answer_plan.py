@@ -198,7 +198,24 @@ class Planner:
             return self.selection(analysis)
         if analysis.intent in ("outcome", "general", "patient_case"):
             return self.outcome(analysis)
+        if analysis.intent == "rechallenge":
+            return self.rechallenge(analysis)
         return Plan()
+
+    def rechallenge(self, analysis: QuestionAnalysis) -> Plan:
+        """What the sources say of the washout before an anti-CD38 rechallenge, in the question's language."""
+        lang = analysis.language
+        rows = [r for r in self.facts if r.endpoint == "washout" and r.values]
+        same = [r for r in rows if self.passages[r.passage].language == lang] or [
+            r for r in rows if self.passages[r.passage].language == "en"
+        ]
+        words = self.vocab.labels[lang]
+        sep = "：" if lang == "zh" else ": "
+        plan = Plan()
+        for r in same:
+            line = sep.join([words.get(r.source, r.source), self._label("endpoint", "washout", lang), r.values[0]])
+            plan.claims.append(Claim(line, r.passage))
+        return plan
 
     def _endpoints(self, analysis: QuestionAnalysis) -> list[str]:
         asked = [e for e in analysis.entities.endpoints if e in self.vocab.endpoint_labels]

@@ -152,6 +152,9 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     "CrCl 40, DRd: lenalidomide starting dose? does daratumumab need reducing?" searches "lenalidomide dose
     adjustment renal" and "daratumumab dose adjustment renal" too, so each drug's own statement is found.
     """
+    if analysis.intent == "rechallenge":
+        # Whatever the case details, a rechallenge question is answered first by what is known of the washout.
+        return ["anti-CD38 antibody rechallenge after a washout period"]
     if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
         return []
     e = analysis.entities
