@@ -304,11 +304,14 @@ class Planner:
     def selection(self, analysis: QuestionAnalysis) -> Plan:
         """Anti-CD38 regimens whose trials enrolled or analysed the asked population, with their key result."""
         lang = analysis.language
-        evidence = [
-            (p, self.vocab.population_evidence[p])
-            for p in analysis.entities.populations
-            if p in self.vocab.population_evidence
-        ]
+        evidence = []
+        for p in analysis.entities.populations:
+            # Dialysis has no trial subgroup of its own; the renal-impairment subgroups speak to it.
+            q = next(
+                (q for q in (p, *self.vocab.population_broader.get(p, [])) if q in self.vocab.population_evidence), None
+            )
+            if q is not None:
+                evidence.append((q, self.vocab.population_evidence[q]))
         if not evidence:
             return Plan()
         if any(s.get("excludes_class") == "anti_cd38" for _, s in evidence):
@@ -317,7 +320,12 @@ class Planner:
         text = re.compile(spec["text"], re.IGNORECASE)
         excluded = spec.get("excludes_drug")
         plan = Plan()
-        for code in ANTI_CD38_TRIPLETS:
+        # "Is DPd a good choice ...?", "is daratumumab suitable ...?": the named regimen or antibody's triplets only.
+        antibodies = [d for d in analysis.entities.named_drugs if self.vocab.drug_class.get(d) == "anti_cd38"]
+        named = [c for c in ANTI_CD38_TRIPLETS if c in analysis.entities.regimens] or [
+            c for c in ANTI_CD38_TRIPLETS if any(d in self.vocab.regimens[c].drugs for d in antibodies)
+        ]
+        for code in named or ANTI_CD38_TRIPLETS:
             if excluded and excluded in self.vocab.regimens[code].drugs:
                 continue
             for trial in self._trials_for(code)[:1]:

@@ -84,10 +84,14 @@ def answer_passages(
     """The ``k`` passages the answer draws on: the best ranked, plus, for each named subject the best ones do not
     speak to (for what was asked), the best passage that does, in place of the weakest."""
     keep = [h.passage_id for h in ranked[:k]]
-    if analysis is None or guard is None or analysis.intent not in _SUBJECT_INTENTS or analysis.describes_patient:
+    if analysis is None or guard is None:
         return set(keep)
+    # A named trial or guideline is the source asked about whatever the intent ("what does the consensus say
+    # about high-risk patients?" is not answered from another consensus paper alone).
+    about_subject = analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient
+    subjects = guard.subjects(analysis) if about_subject else list(analysis.entities.trials)
     attribute = attribute_of(analysis)
-    for subject in guard.subjects(analysis):
+    for subject in subjects:
 
         def useful(c: Candidate, subject: str = subject) -> bool:
             ok = guard.sentence_about(c.pid, c.text, subject)

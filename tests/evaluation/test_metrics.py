@@ -159,3 +159,18 @@ def test_percentiles():
     assert M.percentiles([7.0]) == {"p50": 7.0, "p95": 7.0}
     assert M.percentiles([]) == {"p50": None, "p95": None}
     assert set(M.percentiles([1, 2], ps=(90, 99))) == {"p90", "p99"}
+
+
+def test_templated_line_numbers_and_names_must_be_in_what_it_cites():
+    texts = {"p1": "D-Kd gave 28.4 vs 15.2 months in the final analysis."}
+    titles = {"p1": "CANDOR: daratumumab, carfilzomib and dexamethasone"}
+    cited = {1: "p1"}
+    names = ["CANDOR", "IKEMA"]
+    assert M.grounded_template(
+        "DKd vs Kd in CANDOR: median PFS 28.4 vs 15.2 months [1]", [1], cited, texts, names, titles
+    )
+    # a number the passage does not state, or a trial its document is not about, is not grounded
+    assert not M.grounded_template("DKd vs Kd in CANDOR: median PFS 28.5 vs 15.2 months [1]", [1], cited, texts, names)
+    assert not M.grounded_template("IsaKd vs Kd in IKEMA: median PFS 28.4 months [1]", [1], cited, texts, names, titles)
+    # without the titles, the source name is checked against the text alone
+    assert not M.grounded_template("DKd vs Kd in CANDOR: 28.4 months [1]", [1], cited, texts, names)

@@ -131,17 +131,22 @@ def grounded_template(
     cited_passage: Mapping[int, str],
     passage_text: Mapping[str, str],
     names: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
 ) -> bool:
     """Is a templated line (a direct answer or a table cell) grounded?
 
-    Every number in it must occur in the text of a passage it cites, and so must every name in ``names``
-    that it mentions (trial names): a line built from fact rows can only carry what its passages say.
+    Every number in it must occur in the text of a passage it cites, and every name in ``names`` that it
+    mentions (trial and guideline names) in that text or in the cited document's title (a line may name the
+    source it cites: "Pan-Pacific consensus (abstract): ..."): a line built from fact rows can only carry what
+    its passages say.
     """
-    cited = " ".join(passage_text.get(cited_passage.get(n, ""), "") for n in citations)
+    pids = [cited_passage.get(n, "") for n in citations]
+    cited = " ".join(passage_text.get(pid, "") for pid in pids)
     body = _MARKER.sub(" ", text)
     if any(num not in cited for num in _NUMBER.findall(body)):
         return False
-    return all(name in cited for name in names if name in body)
+    named = cited + " " + " ".join((titles or {}).get(pid, "") for pid in pids)
+    return all(name in named for name in names if name in body)
 
 
 def unaccounted_text(answer: str, sentences: Sequence[str], notes: Sequence[str] = ()) -> str:

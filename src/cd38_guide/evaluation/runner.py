@@ -87,7 +87,7 @@ def _trial_names() -> list[str]:
 
 
 def score_answer(
-    q: GoldQuestion, answer: Answer, passage_text: dict[str, str]
+    q: GoldQuestion, answer: Answer, passage_text: dict[str, str], titles: dict[str, str] | None = None
 ) -> tuple[list[bool], list[tuple[str, bool]], list[str]]:
     """(groundedness flags per sentence, (passage id, correct) per citation, missing key facts) of one answer.
 
@@ -105,13 +105,15 @@ def score_answer(
     trials = [t for t in _trial_names() if t]
     if answer.direct_answer is not None:
         d = answer.direct_answer
-        grounded.append(M.grounded_template(d.text, d.citations, numbers, passage_text, trials))
+        grounded.append(M.grounded_template(d.text, d.citations, numbers, passage_text, trials, titles))
         accounted.append(d.text)
     if answer.table is not None:
         for row in answer.table.rows:
             for cell in row:
                 if cell.citations:
-                    grounded.append(M.grounded_template(cell.text, cell.citations, numbers, passage_text, trials))
+                    grounded.append(
+                        M.grounded_template(cell.text, cell.citations, numbers, passage_text, trials, titles)
+                    )
                 accounted.append(cell.text)
         accounted += answer.table.columns
     # Longest first, so a short cell ("Kd") or label is not cut out of a longer line that holds it.
@@ -312,6 +314,7 @@ def evaluate(
 
     corpus = assistant.corpus
     passage_text = {pid: p.text for pid, p in corpus.passages.items()}
+    titles = {pid: p.title for pid, p in corpus.passages.items()}
     check_gold(gold, set(passage_text))
     assistant.warm()
     retrievers = [r for r in RETRIEVERS if r != "llamaindex" or baseline is not False]
@@ -335,7 +338,7 @@ def evaluate(
             rankings["llamaindex"] = baseline.retrieve(q.question)
             baseline_ms.append((time.perf_counter() - t) * 1000)
         answer = assistant.ask(q.question, id=q.id)
-        grounded, cites, missing = score_answer(q, answer, passage_text)
+        grounded, cites, missing = score_answer(q, answer, passage_text, titles)
         results.append(QuestionResult(q, rankings, answer, grounded, cites, missing))
         if progress:
             progress(i + 1, len(gold))

@@ -155,9 +155,12 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     if analysis.intent == "rechallenge":
         # Whatever the case details, a rechallenge question is answered first by what is known of the washout.
         return ["anti-CD38 antibody rechallenge after a washout period"]
+    e = analysis.entities
+    if analysis.intent == "selection" and e.populations:
+        # "Which regimen for a patient on dialysis?": the population's own evidence, not regimen-choice generalities.
+        return [f"anti-CD38 antibody in {p} patients" for p in e.populations[:limit]]
     if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
         return []
-    e = analysis.entities
     subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone"]] or list(e.regimens)
     if len(subjects) < 2 and analysis.language == "en":
         return []
