@@ -198,8 +198,8 @@ class Planner:
             return self.selection(analysis)
         if analysis.intent in ("outcome", "general", "patient_case"):
             return self.outcome(analysis)
-        if analysis.intent == "rechallenge":
-            return self.rechallenge(analysis)
+        if analysis.intent == "rechallenge" and not (analysis.asks_design and analysis.entities.trials):
+            return self.rechallenge(analysis)  # (a trial's entry washout is its design, not the consensus's)
         return Plan()
 
     def rechallenge(self, analysis: QuestionAnalysis) -> Plan:

@@ -70,15 +70,8 @@ class EntityGuard:
         return list(dict.fromkeys([*e.trials, *e.regimens, *drugs]))
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
-        """Drugs the disease is refractory to ("refractory to len and dara"): history, not what is asked about."""
-        out: set[str] = set()
-        for pop in populations:
-            spec = self.vocab.population_evidence.get(pop, {})
-            if spec.get("excludes_drug"):
-                out.add(spec["excludes_drug"])
-            if spec.get("excludes_class"):
-                out |= {d for d, c in self.vocab.drug_class.items() if c == spec["excludes_class"]}
-        return out
+        """Drugs the disease is refractory to: history, not what is asked about (see Vocabulary)."""
+        return self.vocab.refractory_drugs(populations)
 
     def _mentions(self, text: str, subject: str) -> bool:
         """Does ``text`` name ``subject`` (by any alias; a regimen also when all its drugs are spelled out)?"""

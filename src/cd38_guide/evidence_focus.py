@@ -14,7 +14,7 @@ from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of
 from cd38_guide.question.analysis import QuestionAnalysis
-from cd38_guide.sentence_selection import Candidate
+from cd38_guide.sentence_selection import DESIGN, Candidate
 from cd38_guide.types import Hit, Language
 
 ASPECT_WINDOW = 8
@@ -133,7 +133,8 @@ def subject_gaps(
         )
     ]
     attribute = attribute_of(analysis)
-    cue = guard.vocab.intent_cues.get(analysis.intent)
+    # "IRAKLIA washout before entry?": asked of a trial's design, its eligibility sentence answers.
+    cue = DESIGN if analysis.asks_design else guard.vocab.intent_cues.get(analysis.intent)
     if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
         # Drugs and regimens are the patient's history; a named trial or guideline is still the source asked
         # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
@@ -149,7 +150,12 @@ def subject_gaps(
         if attribute and subject not in guard.vocab.trials:
             about = [c for c in about if attribute_cue(attribute, analysis.normalized).search(c.text)]
             # "in renal impairment", "on dialysis": the dose statement must be for that population.
-            pops = [p for e in analysis.entities.populations for p in guard.vocab.population_patterns(e)]
+            pops = [
+                p
+                for e in analysis.entities.populations
+                if _doses_differ(guard, e)
+                for p in guard.vocab.population_patterns(e)
+            ]
             if pops:
                 about = [c for c in about if any(p.search(c.text) for p in pops)]
         elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
@@ -236,6 +242,14 @@ def qualifier_gaps(
             if not in_row and not in_sentence:
                 gaps.append(f"{' / '.join(trials)} {e} ({pop})")
     return gaps
+
+
+def _doses_differ(guard: EntityGuard, population: str) -> bool:
+    """Is a dose stated separately for this population (renal impairment, dialysis, 75 or older)?"""
+    v = guard.vocab
+    return any(
+        v.population_evidence.get(p, {}).get("dosing") for p in (population, *v.population_broader.get(population, []))
+    )
 
 
 def _passage_text(guard: EntityGuard, pid: str, text: str | None = None) -> str:

@@ -108,9 +108,10 @@ def names_a_drug_or_disease(word: str) -> bool:
 
 # Clinical aspects common enough in English to escape the rarity test, yet a topic in their own right: a
 # question about one of them is out of scope when the corpus never mentions it.
+# (Cost and price are asked figuratively too, "the eye-tox price": the aspects vocabulary reads them in context.)
 CLINICAL_ASPECTS = frozenset(
     """pregnancy pregnant breastfeeding lactation contraception fertility paediatric pediatric children child
-    cost costs price prices insurance reimbursement medicare nail nails hair taste skin rash diet food alcohol
+    insurance reimbursement medicare nail nails hair taste skin rash diet food alcohol
     driving travel exercise covid coronavirus influenza surgery dental dentist tooth teeth liver hepatic
     cancer tumour tumor lung breast prostate colon leukemia leukaemia lymphoma dog cat pet animal""".split()
 )

@@ -30,7 +30,7 @@ _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+\.\d+|\d+%")
 DESIGN = re.compile(
     r"\b(randomi[sz]ed|was a phase|enrolled|eligible|were given|received .{0,40} on days|in 28-day cycles|"
-    r"primary endpoint was|design)\b",
+    r"primary endpoint was|design|were excluded|exclusions?|had to be)\b",
     re.IGNORECASE,
 )
 _RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", re.IGNORECASE)

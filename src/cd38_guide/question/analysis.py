@@ -87,6 +87,7 @@ _DESIGN_QUESTION = re.compile(
     r"underwent|went on|were treated|switched)\b)"
     r"|\bsample size\b|\bhow (big|large) was\b"
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
+    r"|\bbefore (trial |study )?entry\b|\bentry criteri|\b(in|ex)clusion criteri|\bwere .{0,30}\bexcluded\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
 )
@@ -152,6 +153,9 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     "CrCl 40, DRd: lenalidomide starting dose? does daratumumab need reducing?" searches "lenalidomide dose
     adjustment renal" and "daratumumab dose adjustment renal" too, so each drug's own statement is found.
     """
+    if analysis.asks_design and analysis.entities.trials:
+        # "IRAKLIA washout before entry?": the trial's own design and eligibility passage.
+        return [f"{t} design eligibility" for t in analysis.entities.trials[:limit]]
     if analysis.intent == "rechallenge":
         # Whatever the case details, a rechallenge question is answered first by what is known of the washout.
         return ["anti-CD38 antibody rechallenge after a washout period"]
@@ -161,7 +165,8 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
         return [f"anti-CD38 antibody in {p} patients" for p in e.populations[:limit]]
     if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
         return []
-    subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone"]] or list(e.regimens)
+    history = load_vocabulary(()).refractory_drugs(e.populations)  # "len-refractory": lenalidomide is history
+    subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone" and d not in history]] or list(e.regimens)
     if len(subjects) < 2 and analysis.language == "en":
         return []
     extra = " ".join([_FOCUS_WORDS[analysis.intent], *e.endpoints, *e.populations])

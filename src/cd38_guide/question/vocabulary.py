@@ -8,6 +8,7 @@ only compiles them into matchers. Chinese and Japanese drug names come from ``co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -80,6 +81,17 @@ class Vocabulary:
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     known_words: frozenset[str] = field(default_factory=frozenset)
+
+    def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
+        """Drugs the disease is refractory to ("refractory to len and dara"): history, not what is asked about."""
+        out: set[str] = set()
+        for pop in populations:
+            spec = self.population_evidence.get(pop, {})
+            if spec.get("excludes_drug"):
+                out.add(spec["excludes_drug"])
+            if spec.get("excludes_class"):
+                out |= {d for d, c in self.drug_class.items() if c == spec["excludes_class"]}
+        return out
 
     def population_patterns(self, population: str) -> list[re.Pattern[str]]:
         """Patterns of a population and of the broader ones that cover it (dialysis is covered by renal)."""
