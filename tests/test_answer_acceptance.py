@@ -160,3 +160,24 @@ def test_an_aspect_is_spoken_to_only_by_a_sentence_about_the_named_drug(real_ass
 def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assistant) -> None:
     a = real_assistant.ask("乙肝核心抗体阳性的患者用达雷妥尤单抗，恩替卡韦要吃多久？")
     assert a.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("CANDOR MRD at 10^-6?", "10^-6"),
+        ("IKEMA PFS in patients with 3 prior lines?", "3 prior lines"),
+        ("ICARIA-MM quality of life results?", "QoL"),
+        ("What did IMROZ show for Isa-VRd?", "IMROZ"),
+    ],
+)
+def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, question: str, missing: str) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing
+
+
+@pytest.mark.parametrize(
+    "question", ["IKEMA PFS after 1-3 prior lines?", "What's the comparator arm in MagnetisMM-5?", "ALCYONE OS?"]
+)
+def test_criteria_and_design_questions_are_answered(real_assistant, question: str) -> None:
+    assert not real_assistant.ask(question).abstained

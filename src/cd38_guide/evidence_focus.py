@@ -14,7 +14,7 @@ from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of
 from cd38_guide.question.analysis import QuestionAnalysis
-from cd38_guide.sentence_selection import DESIGN, Candidate
+from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
 
 ASPECT_WINDOW = 8
@@ -134,7 +134,10 @@ def subject_gaps(
     ]
     attribute = attribute_of(analysis)
     # "IRAKLIA washout before entry?": asked of a trial's design, its eligibility sentence answers.
+    # A result asked of a named trial needs a result sentence (not the label's passing mention of IMROZ).
     cue = DESIGN if analysis.asks_design else guard.vocab.intent_cues.get(analysis.intent)
+    if cue is None and analysis.intent == "outcome":
+        cue = RESULT
     if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
         # Drugs and regimens are the patient's history; a named trial or guideline is still the source asked
         # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
@@ -160,6 +163,8 @@ def subject_gaps(
                 about = [c for c in about if any(p.search(c.text) for p in pops)]
         elif any(guard.mentions(c.text, subject) for c in plan.claims if c.passage):
             continue
+        elif cue is RESULT and _is_guideline(guard, subject):
+            pass  # a consensus or guideline has statements, not results
         elif cue is not None and subject in guard.vocab.trials:
             about = [c for c in about if cue.search(c.text)]
         if not about:
@@ -213,6 +218,11 @@ def qualifier_gaps(
         found = any(p.search(c.text) for t in trials for c in loosely[t] for p in pats)
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
+    # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
+    for label, pats in _asked_qualifiers(analysis.normalized):
+        texts = [c.text for t in trials for c in on_trial[t]] + [c.text for c in plan.claims if c.passage]
+        if not any(p.search(x) for p in pats for x in texts):
+            gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in analysis.entities.populations:
         pats = _population_patterns(guard, pop)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
@@ -242,6 +252,38 @@ def qualifier_gaps(
             if not in_row and not in_sentence:
                 gaps.append(f"{' / '.join(trials)} {e} ({pop})")
     return gaps
+
+
+_MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
+# "with 3 prior lines" (a subgroup), not "1-3 prior lines", "at least 2 prior lines" or "≥2 prior lines" (criteria)
+_LINES = re.compile(
+    r"(?<![\w≥>–-])(?<![≥>–-] )(?<!least )(?<!to )(?<!or )([2-9]|two|three|four|five) (?:prior|previous) "
+    r"(?:lines|regimens)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+
+
+def _asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """Figures in a result question that name a subgroup or threshold, with how a passage would state them."""
+    out = []
+    for m in _MRD_LEVEL.finditer(question):
+        d = m.group(1)
+        out.append(
+            (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{'⁰¹²³⁴⁵⁶⁷⁸⁹'[int(d)]}")])
+        )
+    for m in _LINES.finditer(question):
+        n = _NUMBER_WORDS.get(m.group(1).lower(), m.group(1))
+        word = next((w for w, v in _NUMBER_WORDS.items() if v == n), n)
+        out.append((f"{n} prior lines", [re.compile(rf"\b({n}|{word}) (prior |previous )?(lines|regimens)", re.I)]))
+    return out
+
+
+def _is_guideline(guard: EntityGuard, subject: str) -> bool:
+    """Is the named source a consensus or guideline document (its passages' source kind)?"""
+    trial = guard.vocab.trials.get(subject)
+    kinds = {p.provenance.source_kind for p in guard.passages.values() if trial and p.document_id == trial.document}
+    return bool(kinds) and kinds <= {"consensus", "guideline"}
 
 
 def _doses_differ(guard: EntityGuard, population: str) -> bool:

@@ -30,10 +30,10 @@ _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+\.\d+|\d+%")
 DESIGN = re.compile(
     r"\b(randomi[sz]ed|was a phase|enrolled|eligible|were given|received .{0,40} on days|in 28-day cycles|"
-    r"primary endpoint was|design|were excluded|exclusions?|had to be)\b",
+    r"primary endpoint was|design|were excluded|exclusions?|had to be|comparing|comparator|control arms?)\b",
     re.IGNORECASE,
 )
-_RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", re.IGNORECASE)
+RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", re.IGNORECASE)
 # Sentences in which the corpus records that a point could not be verified: evidence of absence for that
 # point only; they are never quoted as an answer.
 GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
@@ -119,7 +119,7 @@ def score_sentences(
                 score += settings.endpoint_bonus
             if asks_design and DESIGN.search(text):
                 score += settings.design_penalty
-            elif outcome and DESIGN.search(text) and not _RESULT.search(text):
+            elif outcome and DESIGN.search(text) and not RESULT.search(text):
                 score -= settings.design_penalty
             out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
