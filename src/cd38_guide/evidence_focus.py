@@ -309,9 +309,15 @@ def _population_patterns(guard: EntityGuard, pop: str) -> list[re.Pattern[str]]:
     return pats
 
 
-def missing_text(analysis: QuestionAnalysis, gaps: list[str], lang: Language) -> str:
-    attribute = attribute_of(analysis)
+def missing_text(
+    analysis: QuestionAnalysis, gaps: list[str], lang: Language, aspect_labels: dict[str, str] | None = None
+) -> str:
+    """What the corpus lacks, in the question's language ("no renal dose-adjustment statement for isatuximab")."""
+    aspects = set(analysis.entities.aspects)
+    attribute = attribute_of(analysis) if not set(gaps) <= aspects else None  # an aspect is not a drug's dose
     label = ATTRIBUTE_LABELS[attribute][1 if lang == "zh" else 0] if attribute else None
+    if lang == "zh" and aspect_labels:
+        gaps = [aspect_labels.get(g, g) if g in aspects else g for g in gaps]
     if label and {"renal", "dialysis"} & set(analysis.entities.populations):
         label = ("肾功能损害时的" if lang == "zh" else "renal ") + label
     names = "、".join(gaps) if lang == "zh" else " and ".join(gaps)

@@ -122,3 +122,9 @@ def test_focused_queries_one_per_named_drug() -> None:
 )
 def test_design_questions_are_told_from_result_questions(question: str, expected: bool) -> None:
     assert analyse(question).asks_design is expected
+
+
+def test_every_edge_aspect_has_a_chinese_name() -> None:
+    """A Chinese decline names what is missing in Chinese, never in the vocabulary's English key."""
+    vocab = load_vocabulary(())
+    assert set(vocab.aspects) == set(vocab.aspect_labels)

@@ -80,6 +80,7 @@ class Vocabulary:
     population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     known_words: frozenset[str] = field(default_factory=frozenset)
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
@@ -160,6 +161,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         population_labels=vocab["population_labels"],
         intent_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab["intent_cues"].items()},
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
+        aspect_labels=dict(vocab.get("aspect_labels", {})),
         known_words=frozenset(known),
     )
 
