@@ -83,11 +83,11 @@ class AnswerSettings(_Section):
 
     # 5 quotes, up to 3 from one passage: fitted on eval/calibration.jsonl (key-fact recall 0.912 -> 0.939 there);
     # a cap of 2 per passage cut the answering sentence of a trial's result passage.
-    max_sentences: int = Field(default=5, ge=1, le=12, description="Sentences in an answer.")
+    max_sentences: int = Field(default=6, ge=1, le=12, description="Sentences in an answer.")
     min_sentence_similarity: float = Field(
         default=0.0, description="Cosine to the question below which a sentence is not added after the first."
     )
-    max_per_passage: int = Field(default=3, ge=1, description="Sentences taken from one passage.")
+    max_per_passage: int = Field(default=4, ge=1, description="Sentences taken from one passage.")
     min_relative_score: float = Field(
         default=0.65,
         ge=0,
