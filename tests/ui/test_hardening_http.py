@@ -235,19 +235,24 @@ def _file_values(outputs) -> list:
     return found
 
 
+def _serve(real_home: Path, port: int, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """``cd38-guide serve`` in a child process on ``port``, over ``real_home``, with no login."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CD38_GUIDE_", "GRADIO_TEMP_DIR"))}
+    env.update(CD38_GUIDE_HOME=str(real_home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    return subprocess.Popen(
+        [sys.executable, "-m", "cd38_guide", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        cwd=ROOT,
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_exports_private_folder_is_removed_when_the_server_stops(real_home: Path) -> None:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CD38_GUIDE_", "GRADIO_TEMP_DIR"))}
-    env.update(CD38_GUIDE_HOME=str(real_home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cd38_guide", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    proc = _serve(real_home, port)
     try:
         deadline = time.monotonic() + 600
         while True:
@@ -276,16 +281,7 @@ def test_exports_private_folder_is_removed_when_the_server_stops(real_home: Path
 @pytest.mark.parametrize("delay", [0.0, 0.3, 0.6])
 def test_a_stop_during_the_warm_up_exits_cleanly(real_assistant: object, real_home: Path, delay: float) -> None:
     """SIGTERM just after "ready", while the warm-up thread builds the encoder session: exit 0, not SIGABRT."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CD38_GUIDE_", "GRADIO_TEMP_DIR"))}
-    env.update(CD38_GUIDE_HOME=str(real_home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cd38_guide", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    )
+    proc = _serve(real_home, _free_port(), stderr=subprocess.PIPE)
     try:
         assert proc.stderr is not None
         seen = b""
