@@ -111,3 +111,13 @@ def test_guard_tells_a_drug_from_its_rivals(world) -> None:
     assert "pomalidomide" in guard.rivals("lenalidomide") and "daratumumab" not in guard.rivals("lenalidomide")
     assert guard.passage_about("candor-design", "CANDOR")
     assert not guard.sentence_about("lenalidomide-renal-dosing", "Lenalidomide is cleared by the kidney.", "isatuximab")
+
+
+def test_guard_knows_which_sentences_name_their_subject(world) -> None:
+    """A quoted sentence that names no drug, regimen or trial gets its source's name before it."""
+    _, _, guard = world
+    assert guard.names_something("Daratumumab was given weekly.")
+    assert guard.names_something("In CANDOR, PFS was longer.")
+    assert guard.names_something("DRd gave the longest PFS.")
+    assert guard.names_something("Anti-CD38 antibodies interfere with testing.")
+    assert not guard.names_something("Median PFS was 44.5 months.")

@@ -60,6 +60,7 @@ class EntityGuard:
         self.passage_mentions = lru_cache(maxsize=16384)(self._passage_mentions)  # type: ignore[method-assign]
         self.passage_about = lru_cache(maxsize=16384)(self._passage_about)  # type: ignore[method-assign]
         self._all_drugs = lru_cache(maxsize=32768)(self._drugs_named)
+        self.names_something = lru_cache(maxsize=32768)(self._names_something)  # type: ignore[method-assign]
 
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
@@ -114,6 +115,19 @@ class EntityGuard:
         """Drugs of the vocabulary that ``text`` names (all of them, or those among ``candidates``)."""
         named = self._all_drugs(text)
         return list(named) if candidates is None else [d for d in candidates if d in named]
+
+    def _names_something(self, text: str) -> bool:
+        """Does ``text`` name a drug, regimen or trial of the vocabulary, or CD38 itself?
+
+        Asked of every quoted sentence (does it need its source's name before it?); cached per text.
+        """
+        v = self.vocab
+        return bool(
+            self.drugs_in(text)
+            or "CD38" in text
+            or any(p.search(text) for ps in v.trial_patterns.values() for p in ps)
+            or any(p.search(text) for ps in v.regimen_patterns.values() for p in ps)
+        )
 
     def _drugs_named(self, text: str) -> tuple[str, ...]:
         return tuple(d for d in self.vocab.drug_class if any(p.search(text) for p in self.vocab.drug_names(d)))

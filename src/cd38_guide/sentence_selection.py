@@ -45,6 +45,16 @@ def text_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+@lru_cache(maxsize=32768)
+def sentence_traits(text: str) -> tuple[bool, bool, bool]:
+    """(records a gap, has a digit, reads as trial design rather than result) of a corpus sentence.
+
+    Pure functions of the sentence text, asked of the same retrieved sentences question after question;
+    cached like ``text_tokens`` so composition does not run three regexes per sentence per question.
+    """
+    return bool(GAP.search(text)), bool(_DIGIT.search(text)), bool(_DESIGN.search(text) and not _RESULT.search(text))
+
+
 def weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
     """IDF-weighted share of the query's tokens found in ``other``."""
     weights = {t: idf(t) for t in set(query_tokens)}
@@ -98,14 +108,15 @@ def score_sentences(
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
-            if GAP.search(text):
+            gap, has_digit, design_only = sentence_traits(text)
+            if gap:
                 continue
             tokens = text_tokens(text)
             score = (
                 settings.sentence_similarity_weight * c
                 + settings.sentence_overlap_weight * weighted_overlap(terms, tokens, index.lexical.idf)
                 + settings.sentence_rank_weight * prior
-                + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
+                + (settings.figure_bonus if wants_figure and has_digit else 0.0)
             )
             about = False
             if guard and subjects:
@@ -116,15 +127,16 @@ def score_sentences(
                     score -= settings.rival_penalty
             if endpoint_patterns and any(pat.search(text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
-            if outcome and _DESIGN.search(text) and not _RESULT.search(text):
+            if outcome and design_only:
                 score -= settings.design_penalty
             out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
     return out
 
 
-def _figures(text: str) -> set[str]:
-    return set(_FIGURE.findall(text))
+@lru_cache(maxsize=32768)
+def _figures(text: str) -> frozenset[str]:
+    return frozenset(_FIGURE.findall(text))
 
 
 def select_sentences(

@@ -29,3 +29,14 @@ def test_bm25_ranks_and_round_trips(tmp_path):
     again = LexicalIndex.load(tmp_path / "bm25")
     assert again.search(tokenize("G-CSF"), 2)[0].tolist() == [1]
     assert again.idf("washout") == index.idf("washout") and again.idf("never-seen") > again.idf("washout")
+
+
+def test_idf_memo_gives_the_formula_and_does_not_grow_with_unseen_tokens():
+    import math
+
+    index = LexicalIndex.build(["washout before rechallenge", "washout period", "neutropenia"])
+    expected = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    assert index.idf("washout") == expected and index.idf("washout") == expected  # computed, then memoised
+    for i in range(100):
+        index.idf(f"typed-by-a-user-{i}")
+    assert set(index._idf) == {"washout"}
