@@ -36,6 +36,13 @@ _ROUTE_OR_SCHEDULE = re.compile(
 _ASKS_AMOUNT = re.compile(r"\bdose\b|dosing|\bmg\b|how much|剂量|用量", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)``, memoised: composition asks the vocabulary's fixed patterns (endpoints,
+    populations, intent cues) of the same corpus sentences and passages question after question."""
+    return pattern.search(text) is not None
+
+
 def attribute_cue(attribute: str, question: str) -> re.Pattern[str]:
     """The cue a sentence must carry to answer ``attribute``: an amount when one is asked, else route/schedule."""
     if attribute == "dose" and not _ASKS_AMOUNT.search(question):
@@ -140,4 +147,12 @@ def attribute_of(analysis: QuestionAnalysis) -> str | None:
     return None
 
 
-__all__ = ["ATTRIBUTE_CUES", "ATTRIBUTE_LABELS", "EntityGuard", "attribute_cue", "attribute_of", "term_pattern"]
+__all__ = [
+    "ATTRIBUTE_CUES",
+    "ATTRIBUTE_LABELS",
+    "EntityGuard",
+    "attribute_cue",
+    "attribute_of",
+    "found_in",
+    "term_pattern",
+]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
-from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.entity_guard import EntityGuard, found_in
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -125,7 +125,7 @@ def score_sentences(
                     score += settings.subject_bonus
                 elif rivals and guard.drugs_in(text, rivals):
                     score -= settings.rival_penalty
-            if endpoint_patterns and any(pat.search(text) for pat in endpoint_patterns):
+            if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
             if outcome and design_only:
                 score -= settings.design_penalty

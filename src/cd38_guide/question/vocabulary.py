@@ -88,7 +88,8 @@ class Vocabulary:
 
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
         """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
-        return self.drugs.get(drug, [term_pattern(drug)])
+        patterns = self.drugs.get(drug)  # (not .get(drug, default): that compiled the default on every call)
+        return patterns if patterns is not None else [term_pattern(drug)]
 
 
 def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
