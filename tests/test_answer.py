@@ -71,3 +71,13 @@ def test_followup_is_resolved_in_a_chat(fake_assistant):
     follow = fake_assistant.ask("And neutropenia?", history=[first.question])
     assert follow.resolved_question == "What was the design of the ALPHA trial of drug A And neutropenia?"
     assert any("Follow-up read as" in n for n in follow.notes)
+
+
+def test_sentence_traits_read_gaps_figures_and_design():
+    from cd38_guide.sentence_selection import sentence_traits
+
+    assert sentence_traits("The dose in dialysis was not verified.")[0]
+    assert sentence_traits("Median PFS was 44.5 months.") == (False, True, False, False)
+    assert sentence_traits("Patients were randomised 1:1 to DRd or Rd.") == (False, True, True, True)
+    # speaks of design, but reports a result too: not design only
+    assert sentence_traits("Patients were randomised; median PFS was longer.")[2:] == (True, False)

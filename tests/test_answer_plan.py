@@ -147,3 +147,30 @@ def test_a_single_population_study_reports_its_rows_without_a_population_asked(w
 
 def test_refractory_to_the_anti_cd38_class_gets_no_anti_cd38_triplet_list(world) -> None:
     assert _plan(world, "Options if refractory to both lenalidomide and daratumumab?").empty
+
+
+def test_guard_knows_which_sentences_name_their_subject(world) -> None:
+    """A quoted sentence that names no drug, regimen or trial gets its source's name before it."""
+    _, _, guard = world
+    assert guard.names_something("Daratumumab was given weekly.")
+    assert guard.names_something("In CANDOR, PFS was longer.")
+    assert guard.names_something("DRd gave the longest PFS.")
+    assert guard.names_something("Anti-CD38 antibodies interfere with testing.")
+    assert not guard.names_something("Median PFS was 44.5 months.")
+
+
+def test_found_in_is_pattern_search_remembered() -> None:
+    from cd38_guide.entity_guard import found_in
+
+    pfs = re.compile(r"progression-free", re.IGNORECASE)
+    text = "Progression-free survival was longer"
+    assert found_in(pfs, text) and found_in(pfs, text)  # searched, then remembered
+    assert not found_in(pfs, "Overall survival was longer")
+
+
+def test_drug_names_of_an_unlisted_drug_is_its_own_name(world) -> None:
+    _, _, guard = world
+    listed = guard.vocab.drug_names("daratumumab")
+    assert listed is guard.vocab.drugs["daratumumab"]
+    (own,) = guard.vocab.drug_names("zorbatumab")
+    assert own.search("Zorbatumab was given") and not own.search("zorbatumabs")

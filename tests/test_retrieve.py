@@ -23,6 +23,27 @@ def test_expansion_of_chinese_and_abbreviations():
     assert ex.expand("does it cause os or costs?") == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What PFS did DRd give?",
+        "what about drd, DRD and D-R-d?",
+        "Was OS longer than os?",
+        "xDRd and DRdx are not DRd",
+        "洗脱期 and DRd in one question",
+        "Ｄrd spelled with a full-width letter",
+        "DRd\u00e9 next to an accented letter",
+    ],
+)
+def test_substring_prefilter_finds_what_the_patterns_alone_find(question):
+    """The literal pre-check skips a term only when its pattern could not match: same matches as before."""
+    ex = QueryExpander(GLOSSARY)
+    patterns_only = [(p, e, None, exact) for p, e, _, exact in ex._latin]
+    plain = QueryExpander(GLOSSARY)
+    plain._latin = patterns_only
+    assert ex.matches(question) == plain.matches(question)
+
+
 def test_retriever_prepares_chinese_queries_in_english(fake_assistant):
     q = fake_assistant.retriever.prepare("药物A 再治疗前需要多长的洗脱期？")
     assert q.language == "zh"

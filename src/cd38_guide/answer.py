@@ -376,15 +376,7 @@ def _table_markdown(table: AnswerTable) -> str:
 
 def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, analysis: QuestionAnalysis | None) -> str:
     """'(POLLUX) ' before a quote that names no drug, regimen or trial, so it reads right out of its passage."""
-    if guard is None:
-        return ""
-    if (
-        guard.drugs_in(c.text)
-        or "CD38" in c.text
-        or any(p.search(c.text) for ps in guard.vocab.trial_patterns.values() for p in ps)
-    ):
-        return ""
-    if any(p.search(c.text) for ps in guard.vocab.regimen_patterns.values() for p in ps):
+    if guard is None or guard.names_something(c.text):
         return ""
     title = corpus.passages[c.pid].title
     return f"({title.split(':')[0].strip()}) "

@@ -159,7 +159,7 @@ class Assistant:
         previous = history[-1] if history else None
         resolved = resolve_followup(text, previous)
         t = time.perf_counter()
-        analysis = analyse(resolved or text, tuple(self.corpus.glossary))
+        analysis = analyse(resolved or text, vocab=self.vocabulary)
         analysis_ms = (time.perf_counter() - t) * 1000
         top_k = k or self.settings.retrieval.top_k
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))

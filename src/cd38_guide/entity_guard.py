@@ -37,6 +37,13 @@ _ROUTE_OR_SCHEDULE = re.compile(
 _ASKS_AMOUNT = re.compile(r"\bdose\b|dosing|\bmg\b|how much|剂量|用量", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)``, memoised: composition asks the vocabulary's fixed patterns (endpoints,
+    populations, intent cues) of the same corpus sentences and passages question after question."""
+    return pattern.search(text) is not None
+
+
 def attribute_cue(attribute: str, question: str) -> re.Pattern[str]:
     """The cue a sentence must carry to answer ``attribute``: an amount when one is asked, else route/schedule."""
     if attribute == "dose" and not _ASKS_AMOUNT.search(question):
@@ -61,6 +68,7 @@ class EntityGuard:
         self.passage_mentions = lru_cache(maxsize=16384)(self._passage_mentions)  # type: ignore[method-assign]
         self.passage_about = lru_cache(maxsize=16384)(self._passage_about)  # type: ignore[method-assign]
         self._all_drugs = lru_cache(maxsize=32768)(self._drugs_named)
+        self.names_something = lru_cache(maxsize=32768)(self._names_something)  # type: ignore[method-assign]
 
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
@@ -121,6 +129,19 @@ class EntityGuard:
         named = self._all_drugs(text)
         return list(named) if candidates is None else [d for d in candidates if d in named]
 
+    def _names_something(self, text: str) -> bool:
+        """Does ``text`` name a drug, regimen or trial of the vocabulary, or CD38 itself?
+
+        Asked of every quoted sentence (does it need its source's name before it?); cached per text.
+        """
+        v = self.vocab
+        return bool(
+            self.drugs_in(text)
+            or "CD38" in text
+            or any(p.search(text) for ps in v.trial_patterns.values() for p in ps)
+            or any(p.search(text) for ps in v.regimen_patterns.values() for p in ps)
+        )
+
     def _drugs_named(self, text: str) -> tuple[str, ...]:
         return tuple(d for d in self.vocab.drug_class if any(p.search(text) for p in self.vocab.drug_names(d)))
 
@@ -132,4 +153,12 @@ def attribute_of(analysis: QuestionAnalysis) -> str | None:
     return None
 
 
-__all__ = ["ATTRIBUTE_CUES", "ATTRIBUTE_LABELS", "EntityGuard", "attribute_cue", "attribute_of", "term_pattern"]
+__all__ = [
+    "ATTRIBUTE_CUES",
+    "ATTRIBUTE_LABELS",
+    "EntityGuard",
+    "attribute_cue",
+    "attribute_of",
+    "found_in",
+    "term_pattern",
+]

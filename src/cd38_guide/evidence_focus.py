@@ -12,7 +12,7 @@ import re
 
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
-from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of
+from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
@@ -67,7 +67,7 @@ def rerank(
         if cue_shift > settings.rerank_cue_shift:
             named = min(named, 1)
         heading = f"{p.heading} {p.title}"
-        extra = sum(2 * bool(x.search(heading)) + bool(x.search(p.text)) for x in aux)
+        extra = sum(2 * found_in(x, heading) + found_in(x, p.text) for x in aux)
         if joint and all(any(x.search(p.text) for x in pats) for pats in joint):
             named += 1
         if analysis.asks_design and _DESIGN_HEADING.search(p.heading):

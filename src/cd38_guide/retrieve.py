@@ -39,13 +39,16 @@ class QueryExpander:
 
     def __init__(self, entries: Sequence[GlossaryEntry]) -> None:
         self._cjk: list[GlossaryEntry] = []
-        self._latin: list[tuple[re.Pattern[str], GlossaryEntry]] = []
+        # (pattern, entry, the literal an ASCII question must contain for the pattern to match or None, exact case)
+        self._latin: list[tuple[re.Pattern[str], GlossaryEntry, str | None, bool]] = []
         for e in sorted(entries, key=lambda e: -len(e.term)):
             if _CJK_CHAR.search(e.term):
                 self._cjk.append(e)
             else:
                 # Two-letter abbreviations (OS, CR, PI, SC) only match in their exact case; longer ones in any.
-                self._latin.append((term_pattern(e.term, exact_case=len(e.term) <= 2), e))
+                exact = len(e.term) <= 2
+                needle = (e.term if exact else e.term.lower()) if e.term.isascii() else None
+                self._latin.append((term_pattern(e.term, exact_case=exact), e, needle, exact))
 
     def matches(self, question: str) -> list[tuple[int, str, str]]:
         """(position, term, English expansion) of each glossary term in ``question``, in reading order.
@@ -59,7 +62,13 @@ class QueryExpander:
             if at >= 0:
                 found.append((at, e.term, e.expansion))
                 covered = covered.replace(e.term, " " * len(e.term))
-        for pattern, e in self._latin:
+        # A substring test rules out most of the glossary before its regex runs: on ASCII text a pattern can
+        # only match where its term occurs literally (in its case, or lower-cased for case-blind terms).
+        ascii_text = covered.isascii()
+        lowered = covered.lower()
+        for pattern, e, needle, exact in self._latin:
+            if ascii_text and needle is not None and needle not in (covered if exact else lowered):
+                continue
             m = pattern.search(covered)
             if m:
                 found.append((m.start(), m.group(0), e.expansion))

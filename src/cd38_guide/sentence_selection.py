@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
-from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.entity_guard import EntityGuard, found_in
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -43,6 +43,17 @@ GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IG
 def text_tokens(text: str) -> frozenset[str]:
     """The BM25 tokens of a corpus text; cached, since the same sentences are scored question after question."""
     return frozenset(tokenize(text))
+
+
+@lru_cache(maxsize=32768)
+def sentence_traits(text: str) -> tuple[bool, bool, bool, bool]:
+    """(records a gap, has a digit, speaks of trial design, reads as design rather than result) of a sentence.
+
+    Pure functions of the sentence text, asked of the same retrieved sentences question after question;
+    cached like ``text_tokens`` so composition does not run three regexes per sentence per question.
+    """
+    design = bool(DESIGN.search(text))
+    return bool(GAP.search(text)), bool(_DIGIT.search(text)), design, design and not RESULT.search(text)
 
 
 def weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
@@ -99,14 +110,15 @@ def score_sentences(
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
-            if GAP.search(text):
+            gap, has_digit, design, design_only = sentence_traits(text)
+            if gap:
                 continue
             tokens = text_tokens(text)
             score = (
                 settings.sentence_similarity_weight * c
                 + settings.sentence_overlap_weight * weighted_overlap(terms, tokens, index.lexical.idf)
                 + settings.sentence_rank_weight * prior
-                + (settings.figure_bonus if wants_figure and _DIGIT.search(text) else 0.0)
+                + (settings.figure_bonus if wants_figure and has_digit else 0.0)
             )
             about = False
             if guard and subjects:
@@ -115,19 +127,20 @@ def score_sentences(
                     score += settings.subject_bonus
                 elif rivals and guard.drugs_in(text, rivals):
                     score -= settings.rival_penalty
-            if endpoint_patterns and any(pat.search(text) for pat in endpoint_patterns):
+            if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
-            if asks_design and DESIGN.search(text):
+            if asks_design and design:
                 score += settings.design_penalty
-            elif outcome and DESIGN.search(text) and not RESULT.search(text):
+            elif outcome and design_only:
                 score -= settings.design_penalty
             out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
     return out
 
 
-def _figures(text: str) -> set[str]:
-    return set(_FIGURE.findall(text))
+@lru_cache(maxsize=32768)
+def _figures(text: str) -> frozenset[str]:
+    return frozenset(_FIGURE.findall(text))
 
 
 def select_sentences(

@@ -43,3 +43,14 @@ def test_british_and_american_spellings_meet():
     ]:
         assert tokenize(british) == tokenize(american), (british, american)
     assert tokenize("hour") != tokenize("hor")  # short words keep their spelling
+
+
+def test_idf_memo_gives_the_formula_and_does_not_grow_with_unseen_tokens():
+    import math
+
+    index = LexicalIndex.build(["washout before rechallenge", "washout period", "neutropenia"])
+    expected = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    assert index.idf("washout") == expected and index.idf("washout") == expected  # computed, then memoised
+    for i in range(100):
+        index.idf(f"typed-by-a-user-{i}")
+    assert set(index._idf) == {"washout"}

@@ -113,6 +113,7 @@ class LexicalIndex:
         self._retriever = retriever
         self.n_docs = n_docs
         self.df = df
+        self._idf: dict[str, float] = {}
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -128,16 +129,25 @@ class LexicalIndex:
         return cls(retriever, len(texts), dict(df))
 
     def idf(self, token: str) -> float:
-        """Smoothed inverse document frequency; unseen tokens get the maximum."""
-        n = self.df.get(token, 0)
-        return math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
+        """Smoothed inverse document frequency; unseen tokens get the maximum.
+
+        Memoised per index (the same query and sentence tokens are weighed sentence after sentence).
+        """
+        value = self._idf.get(token)
+        if value is None:
+            n = self.df.get(token, 0)
+            value = math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
+            if n:  # corpus tokens only: the memo stays as small as the vocabulary whatever users type
+                self._idf[token] = value
+        return value
 
     def search(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (doc indices, scores) with score > 0, best first."""
         tokens = [t for t in tokens if t in self.df]
         if not tokens or self.n_docs == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        docs, scores = self._retriever.retrieve([list(tokens)], k=min(k, self.n_docs), show_progress=False, n_threads=1)
+        # n_threads=0 scores in this thread; any other value starts a thread pool per call (~0.5 ms), for one query.
+        docs, scores = self._retriever.retrieve([list(tokens)], k=min(k, self.n_docs), show_progress=False, n_threads=0)
         docs, scores = docs[0].astype(np.int64), scores[0].astype(np.float32)
         keep = scores > 0
         return docs[keep], scores[keep]

@@ -119,7 +119,9 @@ def _session(path: Path, threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # warnings about unused initialisers are noise in a CLI
-    # Idle worker threads must not spin: on a 2-core ward PC they would take the CPU from everything else.
+    # Worker threads must not spin: on a 2-core ward PC they would take the CPU from everything else between
+    # questions, and during a build they would fight the thread that chunks while the sentences are embedded
+    # (an idle build with spinning workers took 22.8 s, against 17.5 s without).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 

@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -300,16 +301,24 @@ def _build_locked(
     t0 = time.perf_counter()
     home = settings.home
     passages = list(corpus.passages.values())
-    chunks = chunk_passages(passages, embedder.count_tokens, settings.chunking)
     cache = EmbeddingCache(home / "cache", embedder, fresh=fresh)
     sentence_keys = [(p.id, s.start, s.end) for p in passages for s in p.sentences]
     sent_texts = [
         sentence_embed_text(corpus.passage(pid).heading, corpus.passage(pid).text[a:b]) for pid, a, b in sentence_keys
     ]
+    # The sentences need no chunking: they are embedded (native threads, no GIL) while this thread imports
+    # llama-index and chunks (~3 s of Python on a cold build). Progress starts once the chunks, and so the
+    # total, are known: first the sentences already embedded, then each batch of chunks.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cd38-embed") as pool:
+        sentences_done = pool.submit(cache.embed, sent_texts)
+        chunks = chunk_passages(passages, embedder.count_tokens, settings.chunking)
+        sent_vecs = sentences_done.result()
+    chunk_texts = [c.embed_text for c in chunks]
+    cache.total = cache.new + cache.count_missing(chunk_texts)
+    if progress is not None and cache.new:
+        progress(cache.new, cache.total)
     cache.progress = progress
-    cache.total = cache.count_missing([c.embed_text for c in chunks] + sent_texts)
-    chunk_vecs = cache.embed([c.embed_text for c in chunks])
-    sent_vecs = cache.embed(sent_texts)
+    chunk_vecs = cache.embed(chunk_texts)
 
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + f"-{key[:8]}-{uuid.uuid4().hex[:6]}"
     builds = home / "builds"

@@ -1,0 +1,34 @@
+"""The substring pre-check of term patterns: it may skip a search only where the pattern cannot match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cd38_guide.question.vocabulary import may_match, term_pattern
+
+TEXTS = [
+    "What PFS did DRd give in POLLUX?",
+    "what about drd and pollux",
+    "xDRd is not DRd; POLLUXES is not POLLUX",
+    "达雷妥尤单抗 and DRd",
+    "Ｄrd and ＰＯＬＬＵＸ in full-width letters",
+    "DRd\u00e9 beside an accented letter",
+    "",
+]
+
+
+@pytest.mark.parametrize("term,exact", [("DRd", True), ("POLLUX", False), ("Pd", True), ("达雷妥尤单抗", False)])
+@pytest.mark.parametrize("text", TEXTS)
+def test_may_match_never_skips_a_match(term: str, exact: bool, text: str) -> None:
+    pattern = term_pattern(term, exact_case=exact)
+    if pattern.search(text):
+        assert may_match(pattern, text, text.lower(), text.isascii())
+
+
+def test_may_match_skips_absent_terms_and_searches_unknown_patterns() -> None:
+    pollux = term_pattern("POLLUX")
+    assert not may_match(pollux, "What did CASTOR show?", "what did castor show?", True)
+    other = re.compile(r"pollu[x]", re.IGNORECASE)  # not a term pattern: always searched
+    assert may_match(other, "nothing here", "nothing here", True)
