@@ -90,8 +90,9 @@ def render_turn(turn: int, ans: Mapping[str, Any], lang: str, passages: Mapping[
     if ans.get("abstained"):
         topics = "".join(f"<li>{esc(x)}</li>" for x in ans.get("covered_topics", []))
         parts.append(
-            f'<div class="abstain" role="note"><strong>{esc(t("abstained", lang))}</strong>'
-            f"<p>{esc(t('abstained_text', lang))}</p>{render_missing(ans, lang)}<ul>{topics}</ul></div>"
+            # what is missing first, then what the corpus does cover (its own list, not run into the first)
+            f'<div class="abstain" role="note"><strong>{esc(t("abstained", lang))}</strong>{render_missing(ans, lang)}'
+            f'<p>{esc(t("abstained_text", lang))}</p><ul class="covered">{topics}</ul></div>'
         )
     else:
         parts.append(render_direct(ans, cite, lang))
