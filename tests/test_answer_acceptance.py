@@ -181,3 +181,16 @@ def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, questio
 )
 def test_criteria_and_design_questions_are_answered(real_assistant, question: str) -> None:
     assert not real_assistant.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Is the IMWG frailty score validated in Asian patients?", "East Asian"),
+        ("Is there an interaction between daratumumab and warfarin?", "drug interactions"),
+        ("Daratumumab dosing in hepatic impairment?", "hepatic impairment"),
+    ],
+)
+def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing

@@ -173,7 +173,29 @@ def subject_gaps(
     if len(trials) >= 2 and any(t not in gaps for t in trials):
         # "EMN/NCCN", "CASTOR or LEPUS": one named source that speaks to the question is enough.
         gaps = [g for g in gaps if g not in trials]
-    return [*gaps, *aspect_gaps, *qualifier_gaps(analysis, guard, candidates, plan)]
+    return [
+        *gaps,
+        *aspect_gaps,
+        *population_gaps(analysis, guard, candidates, plan),
+        *qualifier_gaps(analysis, guard, candidates, plan),
+    ]
+
+
+def population_gaps(
+    analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
+) -> list[str]:
+    """ "Is the IMWG frailty score validated in Asian patients?": a population asked about (not a described
+    patient's trait, not a named trial's subgroup, which qualifier_gaps checks) must be what a strong quote or a
+    planned line speaks of."""
+    if analysis.describes_patient or analysis.entities.trials or analysis.intent in ("selection", "comparison"):
+        return []
+    strong = candidates[:ASPECT_WINDOW]
+    texts = [_passage_text(guard, c.pid, c.text) for c in strong] + [c.text for c in plan.claims]
+    return [
+        pop
+        for pop in analysis.entities.populations
+        if not any(p.search(x) for p in _population_patterns(guard, pop) for x in texts)
+    ]
 
 
 def qualifier_gaps(
