@@ -174,3 +174,23 @@ def test_drug_names_of_an_unlisted_drug_is_its_own_name(world) -> None:
     assert listed is guard.vocab.drugs["daratumumab"]
     (own,) = guard.vocab.drug_names("zorbatumab")
     assert own.search("Zorbatumab was given") and not own.search("zorbatumabs")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the preferred anti-CD38 combo for a fit patient at first relapse on lenalidomide maintenance?",
+        "Which regimen would you pick for an East Asian patient refractory to lenalidomide?",
+    ],
+)
+def test_selection_never_lists_a_regimen_with_the_drug_the_disease_is_refractory_to(world, question) -> None:
+    plan = _plan(world, question)
+    assert plan.claims and not any(c.text.startswith("DRd") for c in plan.claims)
+    assert "lenalidomide-refractory" in plan.lead
+
+
+def test_selection_for_1q_gain_gives_each_trial_its_subgroup_result(world) -> None:
+    plan = _plan(world, "Best option for a 1q amp patient at relapse?")
+    texts = " ".join(c.text for c in plan.claims)
+    assert "0.58" in texts and "0.50" in texts
+    _grounded(world, plan)

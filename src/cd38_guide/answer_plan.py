@@ -316,6 +316,9 @@ class Planner:
             return Plan()
         if any(s.get("excludes_class") == "anti_cd38" for _, s in evidence):
             return Plan()  # refractory to the class: listing anti-CD38 triplets would answer the wrong question
+        # A refractoriness decides which regimens apply at all: its subgroup rows lead, and no regimen with a drug
+        # the disease is refractory to is listed, whichever population is named first.
+        evidence.sort(key=lambda e: not e[1].get("excludes_drug"))
         pop, spec = evidence[0]
         text = re.compile(spec["text"], re.IGNORECASE)
         excluded = spec.get("excludes_drug")
