@@ -31,6 +31,15 @@ _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
 _SUBJECT_INTENTS = frozenset({"outcome", "comparison", "dose", "dose_adjustment", "selection", "toxicity"})
 
 
+def _focus_subjects(analysis: QuestionAnalysis, guard: EntityGuard) -> list[str]:
+    """What the evidence must be about: the named things when they are the question's subject; otherwise (a
+    patient case, a general question) only a named trial or guideline, the source asked about whatever the
+    intent ("what does the consensus say about high-risk patients?" is not answered from another consensus)."""
+    if analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient:
+        return guard.subjects(analysis)
+    return list(analysis.entities.trials)
+
+
 def rerank(
     hits: list[Hit], analysis: QuestionAnalysis | None, guard: EntityGuard | None, k: int, settings: AnswerSettings
 ) -> list[Hit]:
@@ -42,9 +51,7 @@ def rerank(
     """
     if analysis is None or guard is None:
         return hits[:k]
-    about_subject = analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient
-    # In a patient case the drugs are history, but a named trial or guideline is still the source asked about.
-    subjects = guard.subjects(analysis) if about_subject else list(analysis.entities.trials)
+    subjects = _focus_subjects(analysis, guard)
     cue_shift = settings.rerank_cue_shift
     if attribute_of(analysis) and analysis.entities.named_drugs:
         # A dose question is about each named drug's own statement, not passages naming the whole regimen.
@@ -86,12 +93,8 @@ def answer_passages(
     keep = [h.passage_id for h in ranked[:k]]
     if analysis is None or guard is None:
         return set(keep)
-    # A named trial or guideline is the source asked about whatever the intent ("what does the consensus say
-    # about high-risk patients?" is not answered from another consensus paper alone).
-    about_subject = analysis.intent in _SUBJECT_INTENTS and not analysis.describes_patient
-    subjects = guard.subjects(analysis) if about_subject else list(analysis.entities.trials)
     attribute = attribute_of(analysis)
-    for subject in subjects:
+    for subject in _focus_subjects(analysis, guard):
 
         def useful(c: Candidate, subject: str = subject) -> bool:
             ok = guard.sentence_about(c.pid, c.text, subject)
