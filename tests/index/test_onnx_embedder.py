@@ -82,6 +82,18 @@ def test_export_of_other_weights_or_settings_is_refused(tmp_path: Path):
         verify_onnx(_fake_export(other, max_seq_length=128), ModelSettings())
 
 
+def test_an_export_from_before_the_fusion_still_embeds_but_install_redoes_it(tmp_path: Path):
+    """An unfused file (older install) verifies and is used; ``make install`` (export) replaces it."""
+    from cd38_guide.index.export_onnx import _valid
+
+    path = _fake_export(tmp_path)
+    assert verify_onnx(path, ModelSettings()).fused_operators == {}
+    assert not _valid(path, ModelSettings())
+    fused = tmp_path / "fused"
+    fused.mkdir()
+    assert _valid(_fake_export(fused, fused_operators={"Attention": 6}), ModelSettings())
+
+
 def test_missing_sidecar_is_refused(tmp_path: Path):
     path = _fake_export(tmp_path)
     sidecar_path(path).unlink()
@@ -165,6 +177,8 @@ def test_export_is_complete_and_reproducible(exported: Path, tmp_path: Path):
     again = export(ModelSettings(), tmp_path / "again.onnx")
     sidecar = verify_onnx(again, ModelSettings())
     assert sidecar.onnx_sha256 == file_sha256(again) and sidecar.weights_sha256 == ModelSettings().sha256
+    # Every encoder layer's attention is one fused kernel (what makes a question's pass short), and it is recorded.
+    assert sidecar.fused_operators.get("Attention") == 6 and sidecar.fused_operators.get("SkipLayerNormalization")
     texts = ["washout before rechallenge", "达雷妥尤单抗输注反应如何预防？"]
     assert np.allclose(OnnxEmbedder(path=again).embed(texts), OnnxEmbedder(path=exported).embed(texts), atol=1e-6)
     before = again.stat().st_mtime_ns

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from cd38_guide.config import ModelSettings
 from cd38_guide.errors import ModelError
@@ -43,6 +43,9 @@ class OnnxSidecar(BaseModel):
     opset: int
     max_seq_length: int
     exporter: dict[str, str]
+    fused_operators: dict[str, int] = Field(
+        default_factory=dict, description="Operators the BERT optimiser fused (empty: the graph as traced)."
+    )
 
 
 def onnx_path(settings: ModelSettings) -> Path:
@@ -108,7 +111,7 @@ def verify_onnx(path: Path, settings: ModelSettings) -> OnnxSidecar:
     return sidecar
 
 
-def _session(path: Path, threads: int) -> Any:
+def _session(path: Path, threads: int, spin: bool) -> Any:
     try:
         import onnxruntime as ort
     except ImportError:
@@ -119,10 +122,11 @@ def _session(path: Path, threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # warnings about unused initialisers are noise in a CLI
-    # Worker threads must not spin: on a 2-core ward PC they would take the CPU from everything else between
-    # questions, and during a build they would fight the thread that chunks while the sentences are embedded
-    # (an idle build with spinning workers took 22.8 s, against 17.5 s without).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # A batch (an index build) must not spin: its workers would fight the thread that chunks while the
+    # sentences are embedded (an idle build with spinning workers took 22.8 s, against 17.5 s without). A
+    # question's pass is a few hundred short operators, where waking a sleeping worker for each one costs
+    # about a fifth of the pass; its workers spin briefly between operators and then sleep.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
@@ -142,25 +146,27 @@ class OnnxEmbedder:
         self.model_dir = locate_model_dir(self.settings)
         self.model_id = self.settings.model_id
         self.weights_sha256 = self.settings.sha256
-        self._sessions: dict[int, Any] = {}
+        self._sessions: dict[tuple[int, bool], Any] = {}
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
         return len(shared_tokenizer(self.model_dir / "tokenizer.json").encode(text, add_special_tokens=False).ids)
 
-    def session(self, threads: int) -> Any:
-        """The inference session running on ``threads`` threads (one is created per thread count, lazily)."""
+    def session(self, threads: int, *, spin: bool = False) -> Any:
+        """The inference session on ``threads`` threads, spinning or not (one per combination, lazily)."""
+        key = (threads, spin)
         with self._lock:
-            if threads not in self._sessions:
-                self._sessions[threads] = _session(self.path, threads)
-            return self._sessions[threads]
+            if key not in self._sessions:
+                self._sessions[key] = _session(self.path, threads, spin)
+            return self._sessions[key]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         tok = shared_tokenizer(self.model_dir / "tokenizer.json", max_length=MAX_SEQ_LENGTH)
-        threads = self.settings.query_threads if len(texts) <= BATCH_THREADS_ABOVE else (os.cpu_count() or 1)
-        session = self.session(threads)
+        question = len(texts) <= BATCH_THREADS_ABOVE
+        threads = self.settings.query_threads if question else (os.cpu_count() or 1)
+        session = self.session(threads, spin=question and threads > 1)
         encodings = tok.encode_batch([str(t).strip() for t in texts])  # sentence-transformers strips too
         # Longest first, batched, as sentence-transformers does: little padding per batch.
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
