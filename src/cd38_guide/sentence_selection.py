@@ -56,9 +56,13 @@ def sentence_traits(text: str) -> tuple[bool, bool, bool, bool]:
     return bool(GAP.search(text)), bool(_DIGIT.search(text)), design, design and not RESULT.search(text)
 
 
-def weighted_overlap(query_tokens: list[str], other: Set[str], idf: Callable[[str], float]) -> float:
-    """IDF-weighted share of the query's tokens found in ``other``."""
-    weights = {t: idf(t) for t in set(query_tokens)}
+def overlap_weights(query_tokens: list[str], idf: Callable[[str], float]) -> dict[str, float]:
+    """The IDF weight of each distinct query token: computed once per question, used for every sentence."""
+    return {t: idf(t) for t in set(query_tokens)}
+
+
+def weighted_overlap(weights: dict[str, float], other: Set[str]) -> float:
+    """IDF-weighted share of the query's tokens (``overlap_weights``) found in ``other``."""
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in other) / total if total else 0.0
 
@@ -98,6 +102,10 @@ def score_sentences(
             endpoint_patterns.append(guard.vocab.intent_cues[analysis.intent])
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
     asks_design = analysis is not None and analysis.asks_design
+    weights = {
+        "zh": overlap_weights(q.tokens, index.lexical.idf),
+        "en": overlap_weights(q.content_tokens, index.lexical.idf),
+    }
     out: list[Candidate] = []
     for hi, hit in enumerate(retrieval.hits):
         p = corpus.passages[hit.passage_id]
@@ -106,7 +114,7 @@ def score_sentences(
             continue
         cos = index.sentence_vectors[rows] @ q.vector
         prior = 1.0 / (hit.rank**0.5)  # retrieval rank, not the near-flat RRF score
-        terms = q.tokens if p.language == "zh" else q.content_tokens
+        terms = weights["zh" if p.language == "zh" else "en"]
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
@@ -116,7 +124,7 @@ def score_sentences(
             tokens = text_tokens(text)
             score = (
                 settings.sentence_similarity_weight * c
-                + settings.sentence_overlap_weight * weighted_overlap(terms, tokens, index.lexical.idf)
+                + settings.sentence_overlap_weight * weighted_overlap(terms, tokens)
                 + settings.sentence_rank_weight * prior
                 + (settings.figure_bonus if wants_figure and has_digit else 0.0)
             )
