@@ -17,6 +17,9 @@ BENCH_KEYS = {
     "query_p50_ms",
     "query_p95_ms",
     "llamaindex_query_p50_ms",
+    "encoder_p50_ms",
+    "retrieve_p50_ms",
+    "retrieve_vs_llamaindex",
     "index_build_s",
     "incremental_build_s",
     "cold_ask_s",
@@ -137,4 +140,6 @@ def test_bench_cli_tiny_scale(monkeypatch, tmp_path, test_corpus_dir, capsys):
     from cd38_guide.evaluation.render import bench_summary
 
     text = bench_summary(result)  # what `bench` without --json prints
-    assert "warm ask p50" in text and "llama-index" in text and "not run" in text  # no 100k point in this run
+    assert result["encoder_p50_ms"] < result["query_p50_ms"] and result["retrieve_p50_ms"] < result["query_p50_ms"]
+    assert "warm ask p50" in text and "llama-index" in text and "hybrid retrieval alone" in text
+    assert "not run" in text  # no 100k point in this run

@@ -38,6 +38,12 @@ BENCH_LABELS: dict[str, tuple[str, str]] = {
         "仅 llama-index 检索，第 95 百分位（毫秒）",
     ),
     "query_vs_llamaindex": ("Answer time / llama-index retrieval time", "回答时间 / llama-index 检索时间"),
+    "encoder_p50_ms": ("Question encoder pass, median (ms)", "问题编码，中位数（毫秒）"),
+    "retrieve_p50_ms": ("Our hybrid retrieval alone, median (ms)", "仅本系统混合检索，中位数（毫秒）"),
+    "retrieve_vs_llamaindex": (
+        "Our retrieval time / llama-index retrieval time",
+        "本系统检索时间 / llama-index 检索时间",
+    ),
     "n_queries": ("Questions timed", "计时的问题数"),
     "peak_rss_mb": ("Peak memory (MB)", "内存峰值（MB）"),
     "cold_ask_s": ("First answer from a shell, cold (s)", "冷启动首次回答（秒）"),
