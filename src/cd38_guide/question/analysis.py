@@ -225,7 +225,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     ]
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
-    endpoints = [name for _, name in _found(vocab.endpoints, text)]
+    endpoints = [name for _, name in _found(vocab.finders["endpoints"], text)]
     if {"CR", "VGPR"} & set(endpoints):
         endpoints = [e for e in endpoints if e != "ORR"]  # "VGPR-or-better response rate" asks for VGPR, not ORR
     return Entities(
@@ -235,8 +235,8 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
         populations=tuple(name for _, name in _found(vocab.populations, text, negatable=True)),
         endpoints=tuple(endpoints),
-        attributes=tuple(name for _, name in _found(vocab.attributes, _TIMING_DOSE.sub(" ", text))),
-        aspects=tuple(name for _, name in _found(vocab.aspects, text)),
+        attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
+        aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),
     )
 
 

@@ -63,6 +63,19 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})", re.IGNORECASE)
 
 
+def _any_of(patterns: list[str]) -> list[re.Pattern[str]]:
+    """The patterns of one name as one alternation per kind (CJK, Latin): the same "does any match, and where
+    first" answer as searching each (leftmost match of an alternation = earliest match of any), in one search.
+
+    Not for negatable names (populations), which skip a negated match and look at the next one of any pattern,
+    nor where the number of matching patterns counts (evidence re-ranking).
+    """
+    latin = [p for p in patterns if not _CJK.search(p)]
+    cjk = [p for p in patterns if _CJK.search(p)]
+    out = [_regex("|".join(f"(?:{p})" for p in latin))] if latin else []
+    return out + ([re.compile("|".join(f"(?:{p})" for p in cjk))] if cjk else [])
+
+
 @dataclass(frozen=True)
 class Regimen:
     """A regimen code (DRd, IsaPd ...) with its drugs."""
@@ -107,6 +120,9 @@ class Vocabulary:
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     known_words: frozenset[str] = field(default_factory=frozenset)
+    finders: dict[str, dict[str, list[re.Pattern[str]]]] = field(default_factory=dict)
+    """Endpoints, attributes and aspects, each name's patterns as one alternation: for finding them in a question.
+    Evidence scoring keeps the separate patterns (it counts how many of them a passage matches)."""
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
         """Drugs the disease is refractory to ("refractory to len and dara"): history, not what is asked about."""
@@ -189,6 +205,9 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
         known_words=frozenset(known),
+        finders={
+            kind: {k: _any_of(v) for k, v in vocab[kind].items()} for kind in ("endpoints", "attributes", "aspects")
+        },
     )
 
 
