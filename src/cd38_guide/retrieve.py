@@ -81,9 +81,9 @@ class QueryExpander:
                 found.append((m.start(), m.group(0), e.expansion))
         return sorted(found)
 
-    def expand(self, question: str) -> list[str]:
-        """English expansions of the glossary terms in ``question``, in the order the terms appear."""
-        return list(dict.fromkeys(x for _, _, x in self.matches(question)))
+    def expand(self, question: str, matches: list[tuple[int, str, str]] | None = None) -> list[str]:
+        """English expansions of the glossary terms in ``question`` (or its ``matches``), in reading order."""
+        return list(dict.fromkeys(x for _, _, x in (self.matches(question) if matches is None else matches)))
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Retriever:
         """Detect the language and expand the question; no model call."""
         lang = question_language(question)
         matches = self.expander.matches(question)
-        expansions = self.expander.expand(question)
+        expansions = self.expander.expand(question, matches)
         latin = " ".join(_LATIN_WORD.findall(question))
         if lang == "zh":
             dense_text = " ".join([*expansions, latin]).strip() or question
@@ -295,14 +295,19 @@ class Retriever:
             # Chinese passages only add noise to an English question; their English originals are indexed too.
             order = [pid for pid in order if pid in passages and passages[pid].language == "en"] or order
         ranked: list[str] = []
+        seen: set[str] = set()
         for pid in order:
-            if pid in ranked:
+            if pid in seen:
                 continue
             ranked.append(pid)
+            seen.add(pid)
             original = passages[pid].translation_of if pid in passages else None
-            if original and original not in ranked:
+            if original and original not in seen:
                 fused[original] = max(fused.get(original, 0.0), fused[pid] * 0.999)
                 ranked.append(original)
+                seen.add(original)
+            if len(ranked) >= k:
+                break
         ranked = ranked[:k]
         return [
             Hit(passage_id=pid, score=round(fused[pid], 6), dense=dense.get(pid), bm25=bm25.get(pid), rank=i + 1)
