@@ -194,3 +194,31 @@ def test_selection_for_1q_gain_gives_each_trial_its_subgroup_result(world) -> No
     texts = " ".join(c.text for c in plan.claims)
     assert "0.58" in texts and "0.50" in texts
     _grounded(world, plan)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition", "unstated"),
+    [
+        (
+            "Best anti-CD38 option at relapse after VRd induction and len maintenance?",
+            "If the disease progressed on lenalidomide maintenance",
+            "Whether the disease progressed on lenalidomide was not stated",
+        ),
+        ("来那度胺维持治疗后复发，抗CD38方案怎么选？", "若疾病在来那度胺维持治疗期间进展", "问题未说明疾病是否"),
+    ],
+)
+def test_relapse_after_maintenance_gives_the_refractory_evidence_under_its_condition(
+    world, question, condition, unstated
+) -> None:
+    """Maintenance says the drug was given, not that the disease progressed on it: the lenalidomide-refractory
+    evidence is given as conditional on that, the condition is said, and no lenalidomide regimen is listed."""
+    plan = _plan(world, question)
+    assert plan.lead.startswith(condition) and unstated in plan.caveat
+    named = " ".join(c.text for c in plan.claims)
+    assert "DPd" in named and "IsaKd" in named and "DRd" not in named
+    _grounded(world, plan)
+
+
+def test_progression_during_maintenance_is_refractoriness_stated(world) -> None:
+    plan = _plan(world, "来那度胺维持期间进展的患者可以用哪些方案？")
+    assert plan.lead.startswith("有来那度胺难治") and "来那度胺" in plan.caveat and "lenalidomide" not in plan.caveat

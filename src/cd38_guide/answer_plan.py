@@ -318,7 +318,8 @@ class Planner:
             return Plan()  # refractory to the class: listing anti-CD38 triplets would answer the wrong question
         # A refractoriness decides which regimens apply at all: its subgroup rows lead, and no regimen with a drug
         # the disease is refractory to is listed, whichever population is named first.
-        evidence.sort(key=lambda e: not e[1].get("excludes_drug"))
+        # A refractoriness stated outright leads one only inferred from maintenance.
+        evidence.sort(key=lambda e: (not e[1].get("excludes_drug"), bool(e[1].get("refractoriness_unstated"))))
         pop, spec = evidence[0]
         text = re.compile(spec["text"], re.IGNORECASE)
         excluded = spec.get("excludes_drug")
@@ -353,13 +354,28 @@ class Planner:
                 f"有{label}人群试验证据的抗CD38方案："
                 if lang == "zh"
                 else f"Anti-CD38 regimens with trial evidence in {label} disease:"
-                if pop.endswith("refractory")
+                if pop.endswith("refractory") or excluded
                 else f"Anti-CD38 regimens with trial evidence in {label} patients:"
             )
-            if excluded:
-                plan.caveat = (
-                    f"含{excluded}的方案未列出（疾病对其难治）。"
+            drug = self.vocab.drug_label(excluded, lang) if excluded else ""
+            if spec.get("refractoriness_unstated"):
+                plan.lead = (
+                    f"若疾病在{drug}维持治疗期间进展（{label}）：" + plan.lead
                     if lang == "zh"
-                    else f"Regimens containing {excluded} are not listed, since the disease is refractory to it."
+                    else f"If the disease progressed on {drug} maintenance ({label}): "
+                    + plan.lead[0].lower()
+                    + plan.lead[1:]
+                )
+                plan.caveat = (
+                    f"问题未说明疾病是否在{drug}治疗期间进展；含{drug}的方案未列出。"
+                    if lang == "zh"
+                    else f"Whether the disease progressed on {drug} was not stated; regimens containing {drug} "
+                    "are not listed."
+                )
+            elif excluded:
+                plan.caveat = (
+                    f"含{drug}的方案未列出（疾病对其难治）。"
+                    if lang == "zh"
+                    else f"Regimens containing {drug} are not listed, since the disease is refractory to it."
                 )
         return plan

@@ -61,7 +61,8 @@ _SELECT = re.compile(
     r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
     r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
-    r"|选择|选用|选哪|可以选|选什么|可选|哪种方案|哪个方案|推荐(?!剂量)|方案有哪些|可选|适合|選択",
+    r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪种方案|哪个方案|哪些方案|用什么方案|推荐(?!剂量)|方案有哪些|适合"
+    r"|選択",
     re.IGNORECASE,
 )
 _RECHALLENGE = re.compile(

@@ -120,6 +120,7 @@ class Vocabulary:
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     known_words: frozenset[str] = field(default_factory=frozenset)
+    drug_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     finders: dict[str, dict[str, list[re.Pattern[str]]]] = field(default_factory=dict)
     """Endpoints, attributes and aspects, each name's patterns as one alternation: for finding them in a question.
     Evidence scoring keeps the separate patterns (it counts how many of them a passage matches)."""
@@ -139,6 +140,10 @@ class Vocabulary:
         """Patterns of a population and of the broader ones that cover it (dialysis is covered by renal)."""
         names = [population, *self.population_broader.get(population, [])]
         return [p for name in names for p in self.populations.get(name, [])]
+
+    def drug_label(self, drug: str, language: str) -> str:
+        """``drug`` as written in ``language`` (来那度胺 for lenalidomide in Chinese), else its English name."""
+        return self.drug_labels.get(drug, {}).get(language, drug)
 
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
         """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
@@ -161,6 +166,10 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
     for e in glossary:
         if e.kind == "drug" and e.expansion.split()[0].lower() in drugs:
             drugs[e.expansion.split()[0].lower()].append(term_pattern(e.term))
+    drug_labels: dict[str, dict[str, str]] = {}  # drug -> language -> its name there (the glossary's first)
+    for e in glossary:
+        if e.kind == "drug" and e.expansion.lower() in drugs:
+            drug_labels.setdefault(e.expansion.lower(), {}).setdefault(e.language, e.term)
 
     regimens: dict[str, Regimen] = {}
     regimen_patterns: dict[str, list[re.Pattern[str]]] = {}
@@ -205,6 +214,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
         known_words=frozenset(known),
+        drug_labels=drug_labels,
         finders={
             kind: {k: _any_of(v) for k, v in vocab[kind].items()} for kind in ("endpoints", "attributes", "aspects")
         },
