@@ -74,6 +74,27 @@ class Planner:
         self.passages = passages
         self._order = {row: i for i, row in enumerate(self.facts)}
 
+    def _beyond_class(self, pop: str, spec: dict, lang: str, limit: int = 5) -> Plan:
+        """Disease past the anti-CD38 class: each study's result in that population (PFS, else response, else
+        OS), from the fact table; the lead says why no anti-CD38 triplet is listed."""
+        populations = spec.get("rows") or [pop]
+        plan = Plan()
+        for source in dict.fromkeys(r.source for r in self.facts if r.population in populations):
+            row = next(
+                (r for e in ("PFS", "ORR", "OS") if (r := self.best_row(source, e, populations)) is not None), None
+            )
+            if row is not None and len(plan.claims) < limit:
+                plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+        if plan.claims:
+            label = self._label("population", pop, lang)
+            plan.lead = (
+                f"{label}人群的研究结果（抗CD38单抗已在既往治疗中使用，故不列抗CD38三联方案）："
+                if lang == "zh"
+                else f"Study results in {label} disease (no anti-CD38 triplet is listed: the disease has already "
+                "been treated with an anti-CD38 antibody):"
+            )
+        return plan
+
     # -- row selection -------------------------------------------------------------------------------------
 
     def _trials_for(self, name: str) -> list[str]:
@@ -314,8 +335,10 @@ class Planner:
                 evidence.append((q, self.vocab.population_evidence[q]))
         if not evidence:
             return Plan()
-        if any(s.get("excludes_class") == "anti_cd38" for _, s in evidence):
-            return Plan()  # refractory to the class: listing anti-CD38 triplets would answer the wrong question
+        beyond = next(((p, s) for p, s in evidence if s.get("excludes_class") == "anti_cd38"), None)
+        if beyond is not None:
+            # Refractory to (or past) the class: listing anti-CD38 triplets would answer the wrong question.
+            return self._beyond_class(*beyond, lang)
         # A refractoriness decides which regimens apply at all: its subgroup rows lead, and no regimen with a drug
         # the disease is refractory to is listed, whichever population is named first.
         # A refractoriness stated outright leads one only inferred from maintenance.

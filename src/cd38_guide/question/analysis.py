@@ -65,6 +65,9 @@ _SELECT = re.compile(
     r"|選択",
     re.IGNORECASE,
 )
+_OPTIONS = re.compile(
+    r"\b(options?|choices?|choose|regimens?|treat(ment)? options?)\b|怎么选|如何选|方案", re.IGNORECASE
+)
 _RECHALLENGE = re.compile(
     r"re-?challeng|(?<![a-z])re-?treat|retreatment|re-?use|re-?expos|again with|second time|washout|wash-out"
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
@@ -257,9 +260,11 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
         return "dose_adjustment", ()
     if "interference" in attrs:
         return "interference", ()
-    if "definition" in attrs:
+    selection = bool(_SELECT.search(text)) and not e.trials and not e.endpoints
+    # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
+    if "definition" in attrs and not (selection and _OPTIONS.search(text)):
         return "definition", ()
-    if _SELECT.search(text) and not e.trials and not e.endpoints:
+    if selection:
         return "selection", ()
     if "dose" in attrs and _ASKS_DOSE_OF.search(text):
         return "dose", ()  # "what dose of valacyclovir for zoster prophylaxis?" asks a dose, not about toxicity
