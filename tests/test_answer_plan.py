@@ -236,3 +236,13 @@ def test_relapse_after_maintenance_gives_the_refractory_evidence_under_its_condi
 def test_progression_during_maintenance_is_refractoriness_stated(world) -> None:
     plan = _plan(world, "来那度胺维持期间进展的患者可以用哪些方案？")
     assert plan.lead.startswith("有来那度胺难治") and "来那度胺" in plan.caveat and "lenalidomide" not in plan.caveat
+
+
+def test_antibody_against_antibody_is_compared_through_their_regimens_trials(world) -> None:
+    """ "Isatuximab or daratumumab?" names antibodies, not regimens: each side is a trial of one of its regimens
+    (the one reporting the asked population), never "no trial result for isatuximab"."""
+    plan = _plan(world, "Isatuximab or daratumumab for an East Asian patient at relapse?")
+    assert not plan.missing and plan.caveat
+    assert "ICARIA-MM" in plan.columns[1] and "POLLUX" in plan.columns[2]
+    assert all("East Asian" in c.text for c in plan.claims)
+    _grounded(world, plan)

@@ -103,6 +103,19 @@ class Planner:
             return [name]
         return [t.name for t in self.vocab.trials.values() if t.regimen == name]
 
+    def _side_trial(self, side: str, endpoint: str, populations: Sequence[str]) -> str | None:
+        """The trial that speaks for one side of a comparison: the trial itself, a trial of the regimen, or for an
+        antibody ("isatuximab or daratumumab?") a trial of one of its regimens, preferring one that reports the
+        asked population."""
+        trials = self._trials_for(side) or [
+            t for code, r in self.vocab.regimens.items() if side in r.drugs for t in self._trials_for(code)
+        ]
+        with_rows = [t for t in dict.fromkeys(trials) if any(r.source == t for r in self.facts)]
+        if populations:
+            reported = [t for t in with_rows if self.best_row(t, endpoint, populations) is not None]
+            with_rows = reported or with_rows
+        return with_rows[0] if with_rows else None
+
     def _populations(self, analysis: QuestionAnalysis) -> list[str]:
         return [r for group in self._population_groups(analysis) for r in group]
 
@@ -289,9 +302,7 @@ class Planner:
                     plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
         if plan.claims:
             return plan
-        sides = [
-            (s, next((t for t in self._trials_for(s) if any(r.source == t for r in self.facts)), None)) for s in (a, b)
-        ]
+        sides = [(s, self._side_trial(s, endpoints[0], pops)) for s in (a, b)]
         plan.columns = ["", *(f"{s} ({t})" if t else s for s, t in sides)]
         none = "语料库中没有" if lang == "zh" else "not in the corpus"
         comparator_row = [Claim("对照组" if lang == "zh" else "comparator", None)]
