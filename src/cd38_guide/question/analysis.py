@@ -60,7 +60,7 @@ _SELECT = re.compile(
     r"anti-?cd38|to use|to give|should i|would you)\b"
     r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
     r"candidates?)\b"
-    r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
+    r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b|\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b"
     r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪种方案|哪个方案|哪些方案|用什么方案|推荐(?!剂量)|方案有哪些|适合"
     r"|選択",
     re.IGNORECASE,
@@ -215,6 +215,20 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: boo
 _TIMING_DOSE = re.compile(r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?dose\b|\bdose\s+\d+\b", re.IGNORECASE)
 
 
+_REFRACTORY_BEFORE = re.compile(
+    r"\b(progress\w*|relaps\w*|refractory|fail\w*)\s+(on|to|during|of|while on)\s+(the\s+|an?\s+)?$|对$",
+    re.IGNORECASE,
+)
+_REFRACTORY_AFTER = re.compile(r"^[- ]?(refractory|failure)\b|^(治疗)?(期间|中)?(进展|复发|失败)|^难治", re.IGNORECASE)
+
+
+def _refractory_at(text: str, start: int, end: int) -> bool:
+    """Whether the regimen named at ``start:end`` is one the disease progressed on or is refractory to."""
+    return bool(
+        _REFRACTORY_BEFORE.search(text[max(0, start - 30) : start]) or _REFRACTORY_AFTER.search(text[end : end + 12])
+    )
+
+
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
@@ -227,6 +241,11 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         if not any(r != o and r in o and o in text for o in regimens)
         and not all(any(o != r and a <= s and e <= b for o in regimens for a, b in spans[o]) for s, e in spans[r])
     ]
+    # "Progression on DRd", "DRd-refractory": the regimen is history; the disease is refractory to its drugs.
+    refractory = [r for r in regimens if any(_refractory_at(text, s, e) for s, e in spans[r])]
+    regimens = [r for r in regimens if r not in refractory]
+    populations = [name for _, name in _found(vocab.populations, text, negatable=True)]
+    populations += [p for r in refractory for p in vocab.refractory_to(r) if p not in populations]
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
     endpoints = [name for _, name in _found(vocab.finders["endpoints"], text)]
@@ -237,7 +256,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         named_drugs=tuple(named_drugs),
         regimens=tuple(regimens),
         trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
-        populations=tuple(name for _, name in _found(vocab.populations, text, negatable=True)),
+        populations=tuple(dict.fromkeys(populations)),
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),

@@ -121,6 +121,7 @@ class Vocabulary:
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     known_words: frozenset[str] = field(default_factory=frozenset)
     drug_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    refractory_populations: dict[str, str] = field(default_factory=dict)  # drug or drug class -> population
     finders: dict[str, dict[str, list[re.Pattern[str]]]] = field(default_factory=dict)
     """Endpoints, attributes and aspects, each name's patterns as one alternation: for finding them in a question.
     Evidence scoring keeps the separate patterns (it counts how many of them a passage matches)."""
@@ -135,6 +136,15 @@ class Vocabulary:
             if spec.get("excludes_class"):
                 out |= {d for d, c in self.drug_class.items() if c == spec["excludes_class"]}
         return out
+
+    def refractory_to(self, regimen: str) -> list[str]:
+        """The populations a disease refractory to ``regimen`` belongs to (DRd: lenalidomide- and anti-CD38-)."""
+        drugs = self.regimens[regimen].drugs if regimen in self.regimens else ()
+        found = [
+            self.refractory_populations.get(d) or self.refractory_populations.get(self.drug_class.get(d, ""))
+            for d in drugs
+        ]
+        return list(dict.fromkeys(p for p in found if p))
 
     def population_patterns(self, population: str) -> list[re.Pattern[str]]:
         """Patterns of a population and of the broader ones that cover it (dialysis is covered by renal)."""
@@ -215,6 +225,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         aspect_labels=dict(vocab.get("aspect_labels", {})),
         known_words=frozenset(known),
         drug_labels=drug_labels,
+        refractory_populations=dict(vocab.get("refractory_populations", {})),
         finders={
             kind: {k: _any_of(v) for k, v in vocab[kind].items()} for kind in ("endpoints", "attributes", "aspects")
         },
