@@ -216,7 +216,7 @@ _TIMING_DOSE = re.compile(r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?
 
 
 _REFRACTORY_BEFORE = re.compile(
-    r"\b(progress\w*|relaps\w*|refractory|fail\w*)\s+(on|to|during|of|while on)\s+(the\s+|an?\s+)?$|对$",
+    r"(\b(progress\w*|relaps\w*|fail\w*)\s+(on|during|while on)|\brefractory to|\bfailure of)\s+(the\s+|an?\s+)?$|对$",
     re.IGNORECASE,
 )
 _REFRACTORY_AFTER = re.compile(r"^[- ]?(refractory|failure)\b|^(治疗)?(期间|中)?(进展|复发|失败)|^难治", re.IGNORECASE)
@@ -241,9 +241,9 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         if not any(r != o and r in o and o in text for o in regimens)
         and not all(any(o != r and a <= s and e <= b for o in regimens for a, b in spans[o]) for s, e in spans[r])
     ]
-    # "Progression on DRd", "DRd-refractory": the regimen is history; the disease is refractory to its drugs.
+    # "Progression on DRd", "DRd-refractory": the disease is refractory to the regimen's drugs (the regimen stays
+    # named; its drugs become history through those populations).
     refractory = [r for r in regimens if any(_refractory_at(text, s, e) for s, e in spans[r])]
-    regimens = [r for r in regimens if r not in refractory]
     populations = [name for _, name in _found(vocab.populations, text, negatable=True)]
     populations += [p for r in refractory for p in vocab.refractory_to(r) if p not in populations]
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
