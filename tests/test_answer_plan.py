@@ -246,3 +246,9 @@ def test_antibody_against_antibody_is_compared_through_their_regimens_trials(wor
     assert "ICARIA-MM" in plan.columns[1] and "POLLUX" in plan.columns[2]
     assert all("East Asian" in c.text for c in plan.claims)
     _grounded(world, plan)
+
+
+def test_a_named_regimen_with_the_refractory_drug_is_said_and_the_studied_ones_listed(world) -> None:
+    plan = _plan(world, "Is DRd a good option for lenalidomide-refractory disease?")
+    named = " ".join(c.text for c in plan.claims)
+    assert "DRd" not in named and "DPd" in named and plan.caveat.endswith("DRd contains lenalidomide.")

@@ -363,6 +363,10 @@ class Planner:
         named = [c for c in ANTI_CD38_TRIPLETS if c in analysis.entities.regimens] or [
             c for c in ANTI_CD38_TRIPLETS if any(d in self.vocab.regimens[c].drugs for d in antibodies)
         ]
+        # "Is DRd reasonable after len maintenance?": the named regimen holds the drug the disease is (or may be)
+        # refractory to; the caveat says so, and the regimens studied in that disease are listed instead.
+        ruled_out = [c for c in named if excluded and excluded in self.vocab.regimens[c].drugs]
+        named = [c for c in named if c not in ruled_out]
         for code in named or ANTI_CD38_TRIPLETS:
             if excluded and excluded in self.vocab.regimens[code].drugs:
                 continue
@@ -412,4 +416,7 @@ class Planner:
                     if lang == "zh"
                     else f"Regimens containing {drug} are not listed, since the disease is refractory to it."
                 )
+            if ruled_out:
+                codes = ", ".join(ruled_out)
+                plan.caveat += f"{codes}含{drug}。" if lang == "zh" else f" {codes} contains {drug}."
         return plan

@@ -59,6 +59,7 @@ _SELECT = re.compile(
     r"\b(which|what)\b.{0,40}\b(regimens?|triplets?|options?|combinations?|treatments?|therapy|therapies|"
     r"anti-?cd38|to use|to give|should i|would you)\b"
     r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
+    r"reasonable|a good (choice|option)|"
     r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b|\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b"
     r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪种方案|哪个方案|哪些方案|用什么方案|推荐(?!剂量)|方案有哪些|适合"
