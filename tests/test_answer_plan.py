@@ -252,3 +252,11 @@ def test_a_named_regimen_with_the_refractory_drug_is_said_and_the_studied_ones_l
     plan = _plan(world, "Is DRd a good option for lenalidomide-refractory disease?")
     named = " ".join(c.text for c in plan.claims)
     assert "DRd" not in named and "DPd" in named and plan.caveat.endswith("DRd contains lenalidomide.")
+
+
+def test_a_second_population_adds_its_own_subgroup_results(world) -> None:
+    plan = _plan(world, "Which anti-CD38 triplet for a 78-year-old with creatinine clearance 25?")
+    texts = [c.text for c in plan.claims]
+    assert any("(aged 75 or older)" in t for t in texts) and any("(renal impairment)" in t for t in texts)
+    assert "aged 75 or older or renal impairment" in plan.lead
+    _grounded(world, plan)

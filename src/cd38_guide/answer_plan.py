@@ -355,6 +355,8 @@ class Planner:
         # A refractoriness stated outright leads one only inferred from maintenance.
         evidence.sort(key=lambda e: (not e[1].get("excludes_drug"), bool(e[1].get("refractoriness_unstated"))))
         pop, spec = evidence[0]
+        second = next((s for _, s in evidence[1:] if s.get("rows") and not s.get("excludes_drug")), {})
+        seconds: list[str] = []
         text = re.compile(spec["text"], re.IGNORECASE)
         excluded = spec.get("excludes_drug")
         plan = Plan()
@@ -386,8 +388,16 @@ class Planner:
                 )
                 if hit is not None:
                     plan.claims.append(Claim(f"{code} ({trial})", hit.id))
+                # "78-year-old with CrCl 25": the second population's own subgroup result beside the first's.
+                also = self.best_row(trial, "PFS", second.get("rows", [])) if second.get("rows") else None
+                if also is not None and also.population != "all" and also.population not in spec.get("rows", []):
+                    plan.claims.append(Claim(self.outcome_line(also, lang), also.passage))
+                    seconds.append(also.population)
         if plan.claims:
             label = self._label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
+            if seconds:
+                other = self._label("population", seconds[0], lang)
+                label = f"{label}或{other}" if lang == "zh" else f"{label} or {other}"
             plan.lead = (
                 f"有{label}人群试验证据的抗CD38方案："
                 if lang == "zh"
