@@ -194,3 +194,25 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
     a = real_assistant.ask(question)
     assert a.abstained and a.missing and missing in a.missing
+
+
+def test_an_interference_question_in_everyday_words_finds_the_blood_bank_evidence(real_assistant) -> None:
+    """No word of "emergency blood" is in the blood-bank passages: the fallback query in their words finds them."""
+    a = real_assistant.ask("Can a patient on dara still get emergency blood?")
+    assert a.intent == "interference" and not a.abstained
+    assert _ids(a)[0].startswith("bloodbank-")
+
+
+@pytest.mark.parametrize(
+    ("question", "studies", "absent"),
+    [
+        ("Options after progression on DRd?", ["MAMMOTH"], ["DPd (APOLLO)", "DVd vs Vd"]),
+        ("Best anti-CD38 option at first relapse after VRd induction and len maintenance?", ["DPd"], ["DRd vs Rd"]),
+        ("Isatuximab or daratumumab for an East Asian patient at relapse?", ["ICARIA-MM", "POLLUX"], []),
+    ],
+)
+def test_selection_shapes_name_what_applies(real_assistant, question, studies, absent) -> None:
+    a = real_assistant.ask(question)
+    assert a.direct_answer is not None and not a.missing
+    assert all(s in a.direct_answer.text for s in studies)
+    assert not any(x in a.direct_answer.text for x in absent)

@@ -21,7 +21,7 @@ from cd38_guide.errors import InputError
 from cd38_guide.facts import load_facts
 from cd38_guide.index.embedder import Embedder
 from cd38_guide.index.store import LoadedIndex, ensure_index
-from cd38_guide.question.analysis import analyse, focused_queries
+from cd38_guide.question.analysis import analyse, fallback_query, focused_queries
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.retrieve import Retrieval, Retriever, resolve_followup
 from cd38_guide.types import Answer
@@ -39,6 +39,8 @@ _INVISIBLE = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
 )
 BYTES_PER_CHAR = 4
+FALLBACK_WINDOW = 3
+"""Top hits that must carry the intent's cue before the fallback query in the evidence's words is skipped."""
 """UTF-8 needs at most 4 bytes a character: the size a question may have before it is normalised."""
 
 
@@ -164,6 +166,14 @@ class Assistant:
         top_k = k or self.settings.retrieval.top_k
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
         focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
+        fallback = fallback_query(analysis)
+        cue = self.vocabulary.intent_cues.get(analysis.intent)
+        if (
+            fallback
+            and cue
+            and not any(cue.search(self.corpus.passages[h.passage_id].text) for h in retrieval.hits[:FALLBACK_WINDOW])
+        ):
+            focused.append(self.retriever.search(fallback, top_k))
         if focused:
             retrieval = self.retriever.interleave(retrieval, focused)
         t = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cd38_guide.corpus import load_corpus
-from cd38_guide.question.analysis import INTENTS, analyse, focused_queries, normalize
+from cd38_guide.question.analysis import INTENTS, analyse, fallback_query, focused_queries, normalize
 from cd38_guide.question.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,3 +128,18 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
     """A Chinese decline names what is missing in Chinese, never in the vocabulary's English key."""
     vocab = load_vocabulary(())
     assert set(vocab.aspects) == set(vocab.aspect_labels)
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Can a patient on dara still get emergency blood?", "blood bank"),
+        ("Is that faint band on IFE the drug?", "immunofixation"),
+    ],
+)
+def test_an_interference_question_has_a_fallback_query_in_the_evidence_words(question, words) -> None:
+    assert words in (fallback_query(analyse(question)) or "")
+
+
+def test_other_intents_have_no_fallback_query() -> None:
+    assert fallback_query(analyse("What did CANDOR show?")) is None

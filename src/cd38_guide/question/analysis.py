@@ -153,6 +153,24 @@ _FOCUS_WORDS = {
 }
 
 
+_LAB_TEST = re.compile(r"spep|\bife\b|immunofix|electrophores|m-?spike|\bband|paraprotein|response|免疫固定|电泳", re.I)
+_INTERFERENCE_FOCUS = {
+    False: "anti-CD38 antibody interference with pre-transfusion blood bank testing",
+    True: "anti-CD38 antibody interference with serum protein electrophoresis and immunofixation",
+}
+
+
+def fallback_query(analysis: QuestionAnalysis) -> str | None:
+    """A query in the evidence's own words, for when the question's words found none of it.
+
+    "Can a patient on dara still get emergency blood?" is an interference question sharing no word with the
+    blood-bank passages; the caller searches this only if the question's own top hits miss the intent's cue.
+    """
+    if analysis.intent == "interference":
+        return _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
+    return None
+
+
 def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     """Short English queries, one per named subject, for a second look when the question mixes several.
 
