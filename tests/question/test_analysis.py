@@ -143,3 +143,11 @@ def test_an_interference_question_has_a_fallback_query_in_the_evidence_words(que
 
 def test_other_intents_have_no_fallback_query() -> None:
     assert fallback_query(analyse("What did CANDOR show?")) is None
+
+
+def test_a_dose_adjustment_for_a_population_gets_a_focused_query_even_for_one_drug() -> None:
+    """The label's renal statement rarely shares the question's words ("need reducing on haemodialysis")."""
+    a = analyse("Does lenalidomide need reducing on haemodialysis in DRd?")
+    assert a.intent == "dose_adjustment" and "dialysis" in a.entities.populations
+    assert focused_queries(a) == ["lenalidomide dose adjustment dialysis"]
+    assert focused_queries(analyse("Dose of lenalidomide in DRd?")) == []

@@ -191,7 +191,10 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
         return []
     history = load_vocabulary(()).refractory_drugs(e.populations)  # "len-refractory": lenalidomide is history
     subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone" and d not in history]] or list(e.regimens)
-    if len(subjects) < 2 and analysis.language == "en":
+    # One subject in English is searched well as asked, except a dose adjustment for a population ("does len
+    # need reducing on haemodialysis?"), whose label statement rarely shares the question's words.
+    adjusting = analysis.intent == "dose_adjustment" and bool(e.populations)
+    if len(subjects) < 2 and analysis.language == "en" and not adjusting:
         return []
     extra = " ".join([_FOCUS_WORDS[analysis.intent], *e.endpoints, *e.populations])
     return [f"{s} {extra}" for s in subjects[:limit]]
