@@ -61,10 +61,15 @@ _SELECT = re.compile(
     r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
     r"reasonable|a good (choice|option)|"
     r"candidates?)\b"
-    r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b|\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b"
+    r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
     r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪种方案|哪个方案|哪些方案|用什么方案|推荐(?!剂量)|方案有哪些|适合"
     r"|選択",
     re.IGNORECASE,
+)
+# "What next?", "怎么办": a choice asked of a population ("DRd-refractory: what next?"); of a described patient,
+# the patient case.
+_NEXT = re.compile(
+    r"\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b|怎么办|如何处理|下一步", re.IGNORECASE
 )
 _OPTIONS = re.compile(
     r"\b(options?|choices?|choose|regimens?|treat(ment)? options?)\b|怎么选|如何选|方案", re.IGNORECASE
@@ -301,7 +306,8 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
         return "dose_adjustment", ()
     if "interference" in attrs:
         return "interference", ()
-    selection = bool(_SELECT.search(text)) and not e.trials and not e.endpoints
+    asks_choice = bool(_SELECT.search(text)) or (bool(_NEXT.search(text)) and not describes_patient)
+    selection = asks_choice and not e.trials and not e.endpoints
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
     if "definition" in attrs and not (selection and _OPTIONS.search(text)):
         return "definition", ()
