@@ -258,5 +258,5 @@ def test_a_second_population_adds_its_own_subgroup_results(world) -> None:
     plan = _plan(world, "Which anti-CD38 triplet for a 78-year-old with creatinine clearance 25?")
     texts = [c.text for c in plan.claims]
     assert any("(aged 75 or older)" in t for t in texts) and any("(renal impairment)" in t for t in texts)
-    assert "aged 75 or older or renal impairment" in plan.lead
+    assert "aged 75 or older patients and in renal impairment patients" in plan.lead
     _grounded(world, plan)

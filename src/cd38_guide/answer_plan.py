@@ -395,15 +395,13 @@ class Planner:
                     seconds.append(also.population)
         if plan.claims:
             label = self._label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
-            if seconds:
-                other = self._label("population", seconds[0], lang)
-                label = f"{label}或{other}" if lang == "zh" else f"{label} or {other}"
+            other = self._label("population", seconds[0], lang) if seconds else ""
+            where = f"{label} disease" if pop.endswith("refractory") or excluded else f"{label} patients"
+            where += f" and in {other} patients" if other else ""
             plan.lead = (
-                f"有{label}人群试验证据的抗CD38方案："
+                f"有{label}{'或' + other if other else ''}人群试验证据的抗CD38方案："
                 if lang == "zh"
-                else f"Anti-CD38 regimens with trial evidence in {label} disease:"
-                if pop.endswith("refractory") or excluded
-                else f"Anti-CD38 regimens with trial evidence in {label} patients:"
+                else f"Anti-CD38 regimens with trial evidence in {where}:"
             )
             drug = self.vocab.drug_label(excluded, lang) if excluded else ""
             if spec.get("refractoriness_unstated"):
