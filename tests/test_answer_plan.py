@@ -260,3 +260,10 @@ def test_a_second_population_adds_its_own_subgroup_results(world) -> None:
     assert any("(aged 75 or older)" in t for t in texts) and any("(renal impairment)" in t for t in texts)
     assert "aged 75 or older patients and in renal impairment patients" in plan.lead
     _grounded(world, plan)
+
+
+def test_a_threshold_row_is_never_a_result_line(world) -> None:
+    """IRAKLIA's ORR rows hold the result (71.1% vs 70.5%) and the non-inferiority margin (0.839)."""
+    plan = _plan(world, "ORR with isatuximab SC in IRAKLIA?")
+    text = " ".join(c.text for c in plan.claims)
+    assert "71.1%" in text and "0.839" not in text

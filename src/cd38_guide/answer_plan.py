@@ -73,6 +73,9 @@ class Planner:
         self.vocab = vocab
         self.passages = passages
         self._order = {row: i for i, row in enumerate(self.facts)}
+        # Result lines come from outcome rows only: a trial's non-inferiority margin (IRAKLIA ORR 0.839) is a
+        # threshold of the ORR endpoint, not its result.
+        self._outcomes = [r for r in self.facts if r.kind == "outcome"]
 
     def _beyond_class(self, pop: str, spec: dict, lang: str, limit: int = 5) -> Plan:
         """Disease past the anti-CD38 class: each study's result in that population (PFS, else response, else
@@ -141,10 +144,10 @@ class Planner:
         order = [*populations, "all"] if (fallback or not populations) else list(populations)
         if not populations:
             # A study of one population only (MAMMOTH: all anti-CD38-refractory): its rows are the whole study's.
-            own = {r.population for r in self.facts if r.source == trial and r.endpoint == endpoint}
+            own = {r.population for r in self._outcomes if r.source == trial and r.endpoint == endpoint}
             order += sorted(own) if len(own) == 1 else []
         for pop in order:
-            rows = [r for r in self.facts if r.source == trial and r.endpoint == endpoint and r.population == pop]
+            rows = [r for r in self._outcomes if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
             if _EARLY.search(question):
