@@ -267,3 +267,11 @@ def test_a_threshold_row_is_never_a_result_line(world) -> None:
     plan = _plan(world, "ORR with isatuximab SC in IRAKLIA?")
     text = " ".join(c.text for c in plan.claims)
     assert "71.1%" in text and "0.839" not in text
+
+
+def test_a_trial_with_two_experimental_arms_speaks_through_its_own_regimen(world) -> None:
+    """MonumenTAL-3 reports Tal-D and Tal-DP against DPd; "Tal-Dara vs DPd" gets Tal-D's figures, not Tal-DP's."""
+    plan = _plan(world, "Tal-Dara vs DPd?")
+    text = " ".join(c.text for c in plan.claims)
+    assert "77.6%" in text and "81.3%" not in text and not plan.missing
+    _grounded(world, plan)

@@ -150,6 +150,10 @@ class Planner:
             rows = [r for r in self._outcomes if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
+            # A trial with more than one experimental arm (MonumenTAL-3: Tal-D and Tal-DP): the trial's own
+            # regimen, the one the vocabulary names for it, speaks for it.
+            own_arm = self.vocab.trials[trial].regimen if trial in self.vocab.trials else None
+            rows = [r for r in rows if r.regimen == own_arm] or rows
             if _EARLY.search(question):
                 # "at the primary analysis": that readout's rows, whatever later updates report.
                 rows = [r for r in rows if "primary" in r.passage or "interim" in r.passage] or rows
@@ -323,6 +327,8 @@ class Planner:
             row = self.best_row(t, endpoints[0], pops, fallback=True) if t else None
             if row is not None:
                 plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+            elif self._trials_for(s):
+                continue  # its trial is in the corpus without a fact row: the quotes speak for it, nothing is missing
             elif lang == "zh":
                 plan.missing.append(f"语料库中没有{s}的试验结果")
             else:
