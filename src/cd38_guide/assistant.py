@@ -167,13 +167,13 @@ class Assistant:
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
         focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
         fallback = fallback_query(analysis)
-        cue = self.vocabulary.intent_cues.get(analysis.intent)
+        cue = self.vocabulary.cue(fallback[0]) if fallback else None
         if (
             fallback
             and cue
             and not any(cue.search(self.corpus.passages[h.passage_id].text) for h in retrieval.hits[:FALLBACK_WINDOW])
         ):
-            focused.append(self.retriever.search(fallback, top_k))
+            focused.append(self.retriever.search(fallback[1], top_k))
         if focused:
             retrieval = self.retriever.interleave(retrieval, focused)
         t = time.perf_counter()

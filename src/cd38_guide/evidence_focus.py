@@ -59,8 +59,7 @@ def rerank(
         cue_shift *= 2
     aux = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
     aux += [p for e in analysis.entities.populations for p in guard.vocab.populations.get(e, [])]
-    if analysis.intent in guard.vocab.intent_cues:
-        aux.append(guard.vocab.intent_cues[analysis.intent])
+    aux += guard.vocab.cues(analysis.intent, analysis.entities.attributes)
     if not subjects and not aux and not analysis.asks_design:
         return hits[:k]
     # Two or more populations ("refractory to len and to an anti-CD38"): the passage about all of them at once

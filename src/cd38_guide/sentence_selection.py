@@ -98,8 +98,7 @@ def score_sentences(
     endpoint_patterns = []
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
-        if analysis.intent in guard.vocab.intent_cues:
-            endpoint_patterns.append(guard.vocab.intent_cues[analysis.intent])
+        endpoint_patterns += guard.vocab.cues(analysis.intent, analysis.entities.attributes)
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
     asks_design = analysis is not None and analysis.asks_design
     weights = {

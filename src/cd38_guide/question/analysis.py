@@ -165,14 +165,18 @@ _INTERFERENCE_FOCUS = {
 }
 
 
-def fallback_query(analysis: QuestionAnalysis) -> str | None:
-    """A query in the evidence's own words, for when the question's words found none of it.
+def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
+    """(cue name, query): a query in the evidence's own words, for when the question's words found none of it.
 
     "Can a patient on dara still get emergency blood?" is an interference question sharing no word with the
-    blood-bank passages; the caller searches this only if the question's own top hits miss the intent's cue.
+    blood-bank passages, "why do patients become resistant to dara?" none with the CD38-loss and complement
+    passages; the caller searches the query only if the question's own top hits miss the named cue
+    (``intent_cues`` in the vocabulary).
     """
     if analysis.intent == "interference":
-        return _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
+        return "interference", _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
+    if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
+        return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
     return None
 
 

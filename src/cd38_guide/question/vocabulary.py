@@ -117,6 +117,7 @@ class Vocabulary:
     endpoint_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    attribute_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     known_words: frozenset[str] = field(default_factory=frozenset)
@@ -136,6 +137,15 @@ class Vocabulary:
             if spec.get("excludes_class"):
                 out |= {d for d, c in self.drug_class.items() if c == spec["excludes_class"]}
         return out
+
+    def cues(self, intent: str, attributes: Iterable[str] = ()) -> list[re.Pattern[str]]:
+        """What marks evidence as answering the question: the intent's cue and the asked attributes' cues."""
+        out = [self.intent_cues[intent]] if intent in self.intent_cues else []
+        return out + [self.attribute_cues[a] for a in attributes if a in self.attribute_cues]
+
+    def cue(self, name: str) -> re.Pattern[str] | None:
+        """The intent or attribute cue called ``name``."""
+        return self.intent_cues.get(name) or self.attribute_cues.get(name)
 
     def refractory_to(self, regimen: str) -> list[str]:
         """The populations a disease refractory to ``regimen`` belongs to (DRd: lenalidomide- and anti-CD38-)."""
@@ -221,6 +231,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         endpoint_labels=vocab["endpoint_labels"],
         population_labels=vocab["population_labels"],
         intent_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab["intent_cues"].items()},
+        attribute_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab.get("attribute_cues", {}).items()},
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
         known_words=frozenset(known),
