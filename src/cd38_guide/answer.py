@@ -263,7 +263,7 @@ def compose(
                     if attribute_cue(attribute, analysis.normalized).search(c.text)
                     and (not pops or any(p.search(c.text) for p in pops))
                 ]
-            missing = missing_text(analysis, gaps, lang, guard.vocab.aspect_labels)
+            missing = missing_text(analysis, gaps, lang, guard.vocab.aspect_labels, guard.vocab.population_labels)
             return _decline(corpus, conf, lang, missing, alternatives, wide.hits, guard)
     # A planned answer (fact rows about the named trial or regimen) stands even when the question's wording is
     # far from the passages ("What did CANDOR show?"); a term the corpus never mentions still means a decline.

@@ -334,14 +334,23 @@ def _population_patterns(guard: EntityGuard, pop: str) -> list[re.Pattern[str]]:
 
 
 def missing_text(
-    analysis: QuestionAnalysis, gaps: list[str], lang: Language, aspect_labels: dict[str, str] | None = None
+    analysis: QuestionAnalysis,
+    gaps: list[str],
+    lang: Language,
+    aspect_labels: dict[str, str] | None = None,
+    population_labels: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """What the corpus lacks, in the question's language ("no renal dose-adjustment statement for isatuximab")."""
     aspects = set(analysis.entities.aspects)
     attribute = attribute_of(analysis) if not set(gaps) <= aspects else None  # an aspect is not a drug's dose
     label = ATTRIBUTE_LABELS[attribute][1 if lang == "zh" else 0] if attribute else None
+    # "daratumumab (anti-CD38-exposed)" already says "anti-CD38-exposed": it is not listed twice.
+    gaps = [g for g in gaps if not any(f"({g})" in other for other in gaps if other != g)]
     if lang == "zh" and aspect_labels:
         gaps = [aspect_labels.get(g, g) if g in aspects else g for g in gaps]
+    if lang == "zh" and population_labels:
+        pops = set(analysis.entities.populations)
+        gaps = [population_labels.get(g, {}).get("zh", g) if g in pops else g for g in gaps]
     if label and {"renal", "dialysis"} & set(analysis.entities.populations):
         label = ("肾功能损害时的" if lang == "zh" else "renal ") + label
     names = "、".join(gaps) if lang == "zh" else " and ".join(gaps)
