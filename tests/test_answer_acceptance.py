@@ -169,6 +169,12 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("IKEMA PFS in patients with 3 prior lines?", "3 prior lines"),
         ("ICARIA-MM quality of life results?", "QoL"),
         ("What did IMROZ show for Isa-VRd?", "IMROZ"),
+        ("APOLLO 5-year PFS rate with D-Pd?", "5-year"),
+        ("LEPUS overall survival: any OS difference between D-Vd and Vd?", "LEPUS OS"),
+        ("CANDOR grade 3+ infection rate in patients over 75?", "elderly"),
+        ("Outcomes of isatuximab-lenalidomide-dexamethasone (Isa-Rd) at first relapse?", "isatuximab + lenalidomide"),
+        ("伊沙妥昔单抗联合来那度胺地塞米松治疗复发患者效果如何？", "isatuximab + lenalidomide"),
+        ("达雷妥尤单抗配好后在冰箱里能放多久？", "药物储存与配制"),
     ],
 )
 def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, question: str, missing: str) -> None:
@@ -177,7 +183,15 @@ def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, questio
 
 
 @pytest.mark.parametrize(
-    "question", ["IKEMA PFS after 1-3 prior lines?", "What's the comparator arm in MagnetisMM-5?", "ALCYONE OS?"]
+    "question",
+    [
+        "IKEMA PFS after 1-3 prior lines?",
+        "What's the comparator arm in MagnetisMM-5?",
+        "ALCYONE OS?",
+        "MajesTEC-3 36-month PFS?",
+        "Daratumumab plus carfilzomib and dex, CANDOR final PFS?",
+        "POLLUX grade 3/4 neutropenia in patients 75 or older?",
+    ],
 )
 def test_criteria_and_design_questions_are_answered(real_assistant, question: str) -> None:
     assert not real_assistant.ask(question).abstained
@@ -189,6 +203,10 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Is the IMWG frailty score validated in Asian patients?", "East Asian"),
         ("Is there an interaction between daratumumab and warfarin?", "drug interactions"),
         ("Daratumumab dosing in hepatic impairment?", "hepatic impairment"),
+        # IRAKLIA's exclusion of AL amyloidosis is no evidence about isatuximab in it
+        ("伊沙妥昔单抗治疗AL型淀粉样变的疗效？", "AL型淀粉样变性"),
+        ("Dara SC infusion reaction rate in Asian patients?", "East Asian"),
+        ("伊沙妥昔单抗治疗期间能喝酒吗？", "饮酒"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:

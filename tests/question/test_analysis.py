@@ -128,3 +128,62 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
     """A Chinese decline names what is missing in Chinese, never in the vocabulary's English key."""
     vocab = load_vocabulary(())
     assert set(vocab.aspects) == set(vocab.aspect_labels)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Isa-len-dex (isatuximab-lenalidomide-dexamethasone) at first relapse?", ("isatuximab", "lenalidomide")),
+        ("伊沙妥昔单抗联合来那度胺地塞米松治疗复发患者效果如何？", ("isatuximab", "lenalidomide")),
+        ("Any outcomes for daratumumab plus selinexor-dexamethasone?", ("daratumumab", "selinexor")),
+        # a regimen code covers the drugs; two drugs of one class are alternatives; a refractoriness is history
+        ("dara + Kd results?", ()),
+        ("dara/isa infusion reactions?", ()),
+        ("72M, len- and bortezomib-refractory: is DKd an option?", ()),
+        ("refractory to len and bortezomib, which triplet?", ()),
+        ("来那度胺和硼替佐米难治的患者选什么方案？", ()),
+        ("Is bortezomib neuropathy worse with daratumumab?", ()),
+    ],
+)
+def test_drugs_joined_into_one_regimen_are_read_as_a_combination(question: str, expected: tuple[str, ...]) -> None:
+    assert analyse(question, glossary()).combination == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("IKEMA研究中70岁以上患者3级以上感染的发生率？", False),
+        ("POLLUX研究中75岁及以上患者的疗效？", False),
+        ("患者72岁，来那度胺难治，选什么方案？", True),
+        ("75岁患者能用DRd吗？", True),
+    ],
+)
+def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expected: bool) -> None:
+    assert analyse(question, glossary()).describes_patient is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("How long is diluted daratumumab stable in the fridge?", "drug storage and preparation"),
+        ("达雷妥尤单抗配好后在冰箱里能放多久？", "drug storage and preparation"),
+        ("Port or peripheral line for IV daratumumab infusions?", "vascular access"),
+        ("伊沙妥昔单抗输注时药液外渗该怎么处理？", "extravasation"),
+        ("达雷妥尤单抗挽救治疗后多久可以做异基因移植？", "allogeneic transplant"),
+        ("Pneumococcal vaccine titres on isatuximab?", "vaccine response"),
+        ("What to do if a patient misses a scheduled SC daratumumab dose?", "missed doses"),
+        ("伊沙妥昔单抗的半衰期是多少？", "pharmacokinetic half-life"),
+        ("用达雷妥尤单抗的患者可以同时用唑来膦酸吗？", "bone disease and bisphosphonates"),
+        ("达雷妥尤单抗治疗期间可以开车吗？", "driving"),
+        ("Can patients drive home after an isatuximab infusion?", "driving"),
+        ("伊沙妥昔单抗治疗期间能喝酒吗？", "alcohol"),
+    ],
+)
+def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
+    assert aspect in analyse(question, glossary()).entities.aspects
+
+
+def test_a_word_that_only_resembles_an_aspect_is_not_one() -> None:
+    """ "What drives the choice of salvage?" is about regimen choice, not about driving a car."""
+    aspects = analyse("Relapse on len maintenance after VRd: what drives the choice of salvage?", glossary()).entities
+    assert "driving" not in aspects.aspects

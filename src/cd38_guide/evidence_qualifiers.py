@@ -1,0 +1,110 @@
+"""What a question asks more precisely than its subject: a figure that qualifies the result, or drugs joined.
+
+"APOLLO 5-year PFS?", "CANDOR MRD at 10^-6?", "IKEMA PFS with 3 prior lines?", "SC dara under 40 kg?" each ask
+for a result at a time point, threshold, subgroup or weight; a passage reporting the trial's result at another
+one does not answer them. "Isa-Rd outcomes?" asks about two drugs together; passages about each apart do not
+answer it. Both are read from the question's structure, so evidence_focus can decline and say what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cd38_guide.question.analysis import JOINER
+from cd38_guide.question.vocabulary import Vocabulary
+
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
+# "with 3 prior lines" (a subgroup), not "1-3 prior lines", "at least 2 prior lines" or "≥2 prior lines" (criteria)
+_LINES = re.compile(
+    r"(?<![\w≥>–-])(?<![≥>–-] )(?<!least )(?<!to )(?<!or )([2-9]|two|three|four|five) (?:prior|previous) "
+    r"(?:lines|regimens)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+# A landmark asked of a result: "5-year PFS", "PFS at 3 years", "10-yr OS", "24-month OS rate", "5年无进展生存率".
+# Not an age ("75 years or older"): at most 20 years, and never followed by "old" or "of age".
+_YEARS = re.compile(
+    r"(?<![\d.])(1?\d|20)[- ]?(?:years?|yrs?)\b(?![- ](?:old|of age|or (?:older|above)|and (?:older|above)))"
+    r"|(?<![\d.])(1?\d|20) ?年(?!龄|[以及]上)",
+    re.IGNORECASE,
+)
+_MONTHS = re.compile(
+    r"(?<![\d.])(\d{1,2})[- ]month (?:pfs|os|rate|landmark|survival|progression|overall)"
+    r"|\b(?:pfs|os|survival|rate) at (\d{1,2}) months\b"
+    r"|(?<![\d.])(\d{1,2}) ?个月(?:时)?的?(?:无进展|总生存|生存率|PFS|OS)",
+    re.IGNORECASE,
+)
+# "under 40 kg", "over 120 kg", "体重低于40公斤": a body-weight group must be one reported.
+_WEIGHT = re.compile(r"(?<![\d.])(\d{2,3}) ?(?:kg\b|kilos?\b|公斤|千克)", re.IGNORECASE)
+
+
+def _landmark(months: int) -> re.Pattern[str]:
+    """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年"."""
+    forms = [rf"{months}[- ]months?"]
+    if months % 12 == 0:
+        y = months // 12
+        forms += [rf"{y}[- ]years?", rf"{y} ?年"]
+    return re.compile(rf"(?<![\d.])(?:{'|'.join(forms)})\b", re.IGNORECASE)
+
+
+def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """Figures in a result question that name a subgroup, threshold or time point, with how a passage states them."""
+    out = []
+    for m in _MRD_LEVEL.finditer(question):
+        d = m.group(1)
+        out.append(
+            (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{_SUPERSCRIPT[int(d)]}")])
+        )
+    for m in _LINES.finditer(question):
+        n = _NUMBER_WORDS.get(m.group(1).lower(), m.group(1))
+        word = next((w for w, v in _NUMBER_WORDS.items() if v == n), n)
+        out.append((f"{n} prior lines", [re.compile(rf"\b({n}|{word}) (prior |previous )?(lines|regimens)", re.I)]))
+    for m in _YEARS.finditer(question):
+        y = int(m.group(1) or m.group(2))
+        if y:
+            out.append((f"{y}-year result", [_landmark(12 * y)]))
+    for m in _MONTHS.finditer(question):
+        months = int(next(g for g in m.groups() if g))
+        if months:
+            out.append((f"{months}-month result", [_landmark(months)]))
+    for m in _WEIGHT.finditer(question):
+        out.append((f"{m.group(1)} kg", [re.compile(rf"(?<![\d.]){m.group(1)} ?kg\b", re.I)]))
+    return out
+
+
+def _mentions(text: str, vocab: Vocabulary) -> list[tuple[int, int, frozenset[str]]]:
+    """Each drug name and regimen code in ``text``: (start, end, the drugs it names), in reading order."""
+    found = [
+        (m.start(), m.end(), frozenset({d}))
+        for d in vocab.drug_class
+        for p in vocab.drug_names(d)
+        for m in p.finditer(text)
+    ]
+    found += [
+        (m.start(), m.end(), frozenset(vocab.regimens[r].drugs))
+        for r, ps in vocab.regimen_patterns.items()
+        for p in ps
+        for m in p.finditer(text)
+    ]
+    return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+def names_together(text: str, drugs: Iterable[str], vocab: Vocabulary) -> bool:
+    """Does ``text`` name all ``drugs`` as one regimen: joined in a list ("isatuximab, lenalidomide and
+    dexamethasone", "daratumumab plus VRd"), not apart ("isatuximab after prior lenalidomide")?"""
+    wanted = set(drugs)
+    chain: set[str] = set()
+    end = -1
+    for start, stop, names in _mentions(text, vocab):
+        if start < end:  # a shorter name inside a longer one (Rd inside D-Rd)
+            chain |= names
+        elif chain and JOINER.fullmatch(text[end:start]):
+            chain |= names
+        else:
+            chain = set(names)
+        end = max(end, stop)
+        if wanted <= chain:
+            return True
+    return False

@@ -1,0 +1,53 @@
+"""Figures and combinations a question asks more precisely than its subject (evidence_qualifiers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cd38_guide.evidence_qualifiers import asked_qualifiers, names_together
+from cd38_guide.question.vocabulary import load_vocabulary
+
+
+def _labels(question: str) -> list[str]:
+    return [label for label, _ in asked_qualifiers(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "stated", "not_stated"),
+    [
+        ("APOLLO 5-year PFS rate?", "5-year result", "PFS at 60 months was", "36-month PFS was 45%"),
+        ("PERSEUS研究6年无进展生存率？", "6-year result", "6-year PFS", "4-year progression-free survival was 84%"),
+        ("MajesTEC-3 36-month PFS?", "36-month result", "36-month progression-free survival", "24-month PFS"),
+        ("ICARIA-MM OS at 3 years?", "3-year result", "36-month overall survival", "42-month overall survival"),
+        ("SC dara under 40 kg?", "40 kg", "patients weighing 40 kg or less", "50 kg or less"),
+    ],
+)
+def test_a_time_point_or_weight_asked_must_be_the_one_stated(
+    question: str, label: str, stated: str, not_stated: str
+) -> None:
+    pats = dict(asked_qualifiers(question))[label]
+    assert any(p.search(stated) for p in pats)
+    assert not any(p.search(not_stated) for p in pats)
+
+
+@pytest.mark.parametrize(
+    "question", ["DRd in patients 75 years or older?", "POLLUX研究中75岁及以上患者的疗效？", "What did CANDOR show?"]
+)
+def test_an_age_is_not_a_time_point(question: str) -> None:
+    assert not [x for x in _labels(question) if "year" in x]
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("daratumumab, lenalidomide and dexamethasone (D-Rd) vs Rd", True),
+        ("daratumumab plus VRd (D-VRd) vs VRd", True),
+        ("teclistamab plus daratumumab (Tec-Dara)", True),
+        ("after at least one prior line (including lenalidomide and a proteasome inhibitor) to isatuximab", False),
+        ("isatuximab (SARCLISA) is indicated with pomalidomide after 2 prior therapies including lenalidomide", False),
+    ],
+)
+def test_drugs_named_together_as_one_regimen(text: str, together: bool) -> None:
+    drugs = ["lenalidomide", "isatuximab"] if "isatuximab" in text else None
+    drugs = drugs or (["teclistamab", "daratumumab"] if "teclistamab" in text else ["daratumumab", "lenalidomide"])
+    assert names_together(text, drugs, load_vocabulary(())) is together
