@@ -157,6 +157,10 @@ def test_an_aspect_is_spoken_to_only_by_a_sentence_about_the_named_drug(real_ass
     assert a.abstained and a.missing and "plasma cell" in a.missing
 
 
+def test_a_tool_named_by_a_code_the_corpus_never_uses_is_declined(real_assistant) -> None:
+    assert real_assistant.ask("Is the G8 screening questionnaire validated for frailty in myeloma?").abstained
+
+
 def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assistant) -> None:
     a = real_assistant.ask("乙肝核心抗体阳性的患者用达雷妥尤单抗，恩替卡韦要吃多久？")
     assert a.abstained
@@ -175,6 +179,11 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("Outcomes of isatuximab-lenalidomide-dexamethasone (Isa-Rd) at first relapse?", "isatuximab + lenalidomide"),
         ("伊沙妥昔单抗联合来那度胺地塞米松治疗复发患者效果如何？", "isatuximab + lenalidomide"),
         ("达雷妥尤单抗配好后在冰箱里能放多久？", "药物储存与配制"),
+        # a renal subgroup (eGFR below 60) reports no dialysis patients
+        ("IKEMA outcomes in patients on dialysis?", "dialysis"),
+        ("What did the 60-month IKEMA update show?", "60-month"),
+        ("CANDOR研究至下一次治疗时间？", "TTNT"),
+        ("Which G-CSF dose for grade 4 neutropenia on isatuximab?", "g-csf"),
     ],
 )
 def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, question: str, missing: str) -> None:

@@ -20,6 +20,8 @@ def _labels(question: str) -> list[str]:
         ("MajesTEC-3 36-month PFS?", "36-month result", "36-month progression-free survival", "24-month PFS"),
         ("ICARIA-MM OS at 3 years?", "3-year result", "36-month overall survival", "42-month overall survival"),
         ("SC dara under 40 kg?", "40 kg", "patients weighing 40 kg or less", "50 kg or less"),
+        ("What did the 60-month IKEMA update show?", "60-month result", "at 60 months", "median follow-up 56.6 months"),
+        ("POLLUX研究10年随访结果？", "10-year result", "10-year overall survival", "44.3 months"),
     ],
 )
 def test_a_time_point_or_weight_asked_must_be_the_one_stated(
@@ -45,9 +47,12 @@ def test_an_age_is_not_a_time_point(question: str) -> None:
         ("teclistamab plus daratumumab (Tec-Dara)", True),
         ("after at least one prior line (including lenalidomide and a proteasome inhibitor) to isatuximab", False),
         ("isatuximab (SARCLISA) is indicated with pomalidomide after 2 prior therapies including lenalidomide", False),
+        # a list of alternatives (two anti-CD38 antibodies) is not one regimen
+        ("In serum-spiking studies with daratumumab, isatuximab and elotuzumab", False),
     ],
 )
 def test_drugs_named_together_as_one_regimen(text: str, together: bool) -> None:
-    drugs = ["lenalidomide", "isatuximab"] if "isatuximab" in text else None
+    drugs = ["daratumumab", "elotuzumab"] if "elotuzumab" in text else None
+    drugs = drugs or (["lenalidomide", "isatuximab"] if "isatuximab" in text else None)
     drugs = drugs or (["teclistamab", "daratumumab"] if "teclistamab" in text else ["daratumumab", "lenalidomide"])
     assert names_together(text, drugs, load_vocabulary(())) is together

@@ -263,7 +263,7 @@ def qualifier_gaps(
         if not any(p.search(x) for p in pats for x in texts):
             gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in analysis.entities.populations:
-        pats = _population_patterns(guard, pop)
+        pats = _population_patterns(guard, pop, broader=False)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
         texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
         found = any(p.search(x) for p in pats for x in texts)
@@ -278,7 +278,7 @@ def qualifier_gaps(
         asked = [p for e in analysis.entities.endpoints for p in v.endpoints.get(e, [])]  # "IRR rate in Asians?"
         cue = re.compile("|".join(p.pattern for p in asked), re.IGNORECASE) if asked else v.intent_cues["toxicity"]
         for pop in analysis.entities.populations:
-            pats = _population_patterns(guard, pop)
+            pats = _population_patterns(guard, pop, broader=False)
             if not any(
                 cue.search(c.text) and any(p.search(_passage_text(guard, c.pid, c.text)) for p in pats)
                 for t in trials
@@ -291,7 +291,7 @@ def qualifier_gaps(
     for e in (e for e in analysis.entities.endpoints if e != "HR"):
         labels = {e, *v.endpoint_labels.get(e, {}).values()}
         for pop in analysis.entities.populations:
-            pats = _population_patterns(guard, pop)
+            pats = _population_patterns(guard, pop, broader=False)
             in_row = any(
                 any(x in c.text for x in labels) and any(p.search(_passage_text(guard, c.passage)) for p in pats)
                 for c in plan.claims
@@ -348,9 +348,13 @@ def _passage_text(guard: EntityGuard, pid: str, text: str | None = None) -> str:
     return f"{p.title} {p.heading} {p.text if text is None else text}"
 
 
-def _population_patterns(guard: EntityGuard, pop: str) -> list[re.Pattern[str]]:
-    """How a population is named in questions and in trial passages."""
-    pats = guard.vocab.population_patterns(pop)
+def _population_patterns(guard: EntityGuard, pop: str, broader: bool = True) -> list[re.Pattern[str]]:
+    """How a population is named in questions and in trial passages.
+
+    ``broader``: also by the populations that cover it (renal impairment for dialysis), right for a statement
+    about the group (a dose) but not for a subgroup result (an eGFR-below-60 subgroup reports no dialysis patients).
+    """
+    pats = guard.vocab.population_patterns(pop) if broader else list(guard.vocab.populations.get(pop, []))
     spec = guard.vocab.population_evidence.get(pop, {})
     if spec.get("text"):
         pats.append(re.compile(spec["text"], re.IGNORECASE))

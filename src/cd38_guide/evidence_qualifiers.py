@@ -31,7 +31,8 @@ _YEARS = re.compile(
     re.IGNORECASE,
 )
 _MONTHS = re.compile(
-    r"(?<![\d.])(\d{1,2})[- ]month (?:pfs|os|rate|landmark|survival|progression|overall)"
+    r"(?<![\d.])(\d{1,3})[- ]month(?: [\w-]+){0,2}? (?:pfs|os|rate|landmark|survival|progression|overall|update|"
+    r"follow[- ]?up|analysis|readout|data)\b"
     r"|\b(?:pfs|os|survival|rate) at (\d{1,2}) months\b"
     r"|(?<![\d.])(\d{1,2}) ?个月(?:时)?的?(?:无进展|总生存|生存率|PFS|OS)",
     re.IGNORECASE,
@@ -105,6 +106,13 @@ def names_together(text: str, drugs: Iterable[str], vocab: Vocabulary) -> bool:
         else:
             chain = set(names)
         end = max(end, stop)
-        if wanted <= chain:
+        if wanted <= chain and not _alternatives(chain, vocab):
             return True
     return False
+
+
+def _alternatives(drugs: set[str], vocab: Vocabulary) -> bool:
+    """Two drugs of one class in a list ("studies with daratumumab, isatuximab and elotuzumab") are alternatives
+    being listed, not one regimen."""
+    classes = [vocab.drug_class.get(d) for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")]
+    return len(classes) != len(set(classes))

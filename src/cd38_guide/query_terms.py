@@ -55,6 +55,8 @@ ZH_CLINICAL_ASPECTS = (
     "天气",
 )
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
+# A capital-letter code with a number (G8, PCV20, CD19): names a tool, vaccine or target, however short.
+_CODE = re.compile(r"^[A-Z]{1,4}-?\d{1,3}$")
 QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -80,6 +82,8 @@ def is_specific_term(word: str, rare_words_specific: bool = False) -> bool:
     corpus lacks (selinexor, CLL, IRAKLIA, pregnancy), while everyday words it lacks ("get", "worth") do not.
     """
     if word.lower() in CLINICAL_ASPECTS:
+        return True
+    if _CODE.match(word):
         return True
     if len(word) < 3:
         return False

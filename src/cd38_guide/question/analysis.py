@@ -78,7 +78,7 @@ _OUTCOME = re.compile(
 )
 # "What dose of X?", "how much X?": the amount is asked, even when the question also names a toxicity.
 _ASKS_DOSE_OF = re.compile(
-    r"\b(what|which) dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
+    r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
