@@ -22,6 +22,8 @@ def _labels(question: str) -> list[str]:
         ("SC dara under 40 kg?", "40 kg", "patients weighing 40 kg or less", "50 kg or less"),
         ("What did the 60-month IKEMA update show?", "60-month result", "at 60 months", "median follow-up 56.6 months"),
         ("POLLUX研究10年随访结果？", "10-year result", "10-year overall survival", "44.3 months"),
+        ("KarMMa-3 PFS after 4 prior lines?", "4 prior lines", "after 4 prior lines", "with 2-4 prior lines"),
+        ("KarMMa-3研究中既往4线治疗患者的PFS？", "4 prior lines", "4 prior lines", "2-4 prior lines"),
     ],
 )
 def test_a_time_point_or_weight_asked_must_be_the_one_stated(

@@ -22,6 +22,8 @@ _LINES = re.compile(
     r"(?:lines|regimens)\b",
     re.IGNORECASE,
 )
+# "既往4线治疗", "接受过3线治疗的患者": a number of prior lines asked as a subgroup.
+_ZH_LINES = re.compile(r"(?:既往|接受过|经过|用过)\s*([2-9])\s*线")
 _NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5"}
 # A landmark asked of a result: "5-year PFS", "PFS at 3 years", "10-yr OS", "24-month OS rate", "5年无进展生存率".
 # Not an age ("75 years or older"): at most 20 years, and never followed by "old" or "of age".
@@ -58,10 +60,13 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
         out.append(
             (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{_SUPERSCRIPT[int(d)]}")])
         )
-    for m in _LINES.finditer(question):
+    for m in [*_LINES.finditer(question), *_ZH_LINES.finditer(question)]:
         n = _NUMBER_WORDS.get(m.group(1).lower(), m.group(1))
         word = next((w for w, v in _NUMBER_WORDS.items() if v == n), n)
-        out.append((f"{n} prior lines", [re.compile(rf"\b({n}|{word}) (prior |previous )?(lines|regimens)", re.I)]))
+        # "after 2 prior lines", "at least 2 prior lines" (what a patient with 2 lines was eligible for), not the
+        # top of a range ("2-4 prior lines" says nothing of patients with 4)
+        stated = rf"(?<![\w–-])(?<!to )\b({n}|{word}) (prior |previous )?(lines|regimens)"
+        out.append((f"{n} prior lines", [re.compile(stated, re.I)]))
     for m in _YEARS.finditer(question):
         y = int(m.group(1) or m.group(2))
         if y:

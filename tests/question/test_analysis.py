@@ -139,6 +139,8 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
         # a regimen code covers the drugs; two drugs of one class are alternatives; a refractoriness is history
         ("dara + Kd results?", ()),
         ("dara/isa infusion reactions?", ()),
+        # two of one class joined by "plus" are combined, not alternatives
+        ("Teclistamab plus talquetamab combination results?", ("teclistamab", "talquetamab")),
         ("72M, len- and bortezomib-refractory: is DKd an option?", ()),
         ("refractory to len and bortezomib, which triplet?", ()),
         ("来那度胺和硼替佐米难治的患者选什么方案？", ()),
@@ -177,6 +179,7 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("达雷妥尤单抗治疗期间可以开车吗？", "driving"),
         ("Can patients drive home after an isatuximab infusion?", "driving"),
         ("伊沙妥昔单抗治疗期间能喝酒吗？", "alcohol"),
+        ("达雷妥尤单抗会引起甲状腺功能减退吗？", "thyroid disease"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:

@@ -267,6 +267,9 @@ _HISTORY_BEFORE = re.compile(
 )
 
 
+_COMBINING = re.compile(r"\+|\bplus\b|\bwith\b|\bcombin|联合|加用|合用|加", re.IGNORECASE)
+
+
 def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
     """Drugs the question names side by side as one combination that none of its regimen codes covers.
 
@@ -281,21 +284,23 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
         for m in [p.search(text)]
         if m is not None
     )
-    chains: list[tuple[int, int, list[str]]] = []
+    chains: list[tuple[int, int, list[str], bool]] = []  # start, end, drugs, joined by a word that combines
     for start, stop, drug in spans:
-        if chains and start >= chains[-1][1] and JOINER.fullmatch(text[chains[-1][1] : start]):
-            chains[-1] = (chains[-1][0], stop, [*chains[-1][2], drug])
+        if chains and start >= chains[-1][1] and JOINER.fullmatch(joint := text[chains[-1][1] : start]):
+            a, _, drugs, combined = chains[-1]
+            chains[-1] = (a, stop, [*drugs, drug], combined or bool(_COMBINING.search(joint)))
         elif not chains or start >= chains[-1][1]:
-            chains.append((start, stop, [drug]))
+            chains.append((start, stop, [drug], False))
     asked = [
-        c
-        for a, b, c in chains
+        (c, combined)
+        for a, b, c, combined in chains
         if not _HISTORY_AFTER.search(text[b : b + 20]) and not _HISTORY_BEFORE.search(text[max(0, a - 25) : a])
     ]
-    best = max(asked, key=len, default=[])
+    best, combined = max(asked, key=lambda x: len(x[0]), default=([], False))
     drugs = [d for d in dict.fromkeys(best) if vocab.drug_class.get(d) not in ("steroid", "supportive")]
     classes = [vocab.drug_class.get(d) for d in drugs]
-    if len(drugs) < 2 or len(set(classes)) < len(classes):
+    # "dara/isa", "len, pom": two of one class listed are alternatives; "teclistamab plus talquetamab" combines them.
+    if len(drugs) < 2 or (len(set(classes)) < len(classes) and not combined):
         return ()
     if any(set(drugs) <= set(vocab.regimens[r].drugs) for r in e.regimens):
         return ()
