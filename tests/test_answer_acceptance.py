@@ -184,6 +184,10 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("What did the 60-month IKEMA update show?", "60-month"),
         ("CANDOR研究至下一次治疗时间？", "TTNT"),
         ("Which G-CSF dose for grade 4 neutropenia on isatuximab?", "g-csf"),
+        # CANDOR excluded heart failure; its exclusion list is no cardiac-failure rate
+        ("CANDOR cardiac failure rate with D-Kd?", "cardiac failure"),
+        ("What was the median age in IKEMA?", "median age"),
+        ("Median time to response with DKd in CANDOR?", "TTR"),
     ],
 )
 def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, question: str, missing: str) -> None:

@@ -23,6 +23,7 @@ def _labels(question: str) -> list[str]:
         ("What did the 60-month IKEMA update show?", "60-month result", "at 60 months", "median follow-up 56.6 months"),
         ("POLLUX研究10年随访结果？", "10-year result", "10-year overall survival", "44.3 months"),
         ("KarMMa-3 PFS after 4 prior lines?", "4 prior lines", "after 4 prior lines", "with 2-4 prior lines"),
+        ("What was the median age in IKEMA?", "median age", "The median age was 64 years", "median PFS 35.7 months"),
         ("KarMMa-3研究中既往4线治疗患者的PFS？", "4 prior lines", "4 prior lines", "2-4 prior lines"),
     ],
 )

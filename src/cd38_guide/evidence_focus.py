@@ -285,6 +285,15 @@ def qualifier_gaps(
                 for c in on_trial[t]
             ):
                 gaps.append(f"{' / '.join(trials)} adverse events ({pop})")
+        if named_trial:
+            # "CANDOR cardiac failure rate?": the named event, in a sentence about the trial or a planned line (not
+            # in its exclusion criteria).
+            texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
+            for event, pats in v.adverse_events.items():
+                if any(p.search(analysis.normalized) for p in pats) and not any(
+                    p.search(x) for p in pats for x in texts
+                ):
+                    gaps.append(f"{' / '.join(trials)} {event}")
         return gaps
     # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).

@@ -43,6 +43,10 @@ _MONTHS = re.compile(
 _WEIGHT = re.compile(r"(?<![\d.])(\d{2,3}) ?(?:kg\b|kilos?\b|公斤|千克)", re.IGNORECASE)
 
 
+# A baseline characteristic asked of a trial: "median age in IKEMA?" is not answered by IKEMA's PFS.
+_MEDIAN_AGE = re.compile(r"\bmedian age\b|\bmedian .{0,12}aged\b|中位年龄|平均年龄", re.IGNORECASE)
+
+
 def _landmark(months: int) -> re.Pattern[str]:
     """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年"."""
     forms = [rf"{months}[- ]months?"]
@@ -75,6 +79,8 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
         months = int(next(g for g in m.groups() if g))
         if months:
             out.append((f"{months}-month result", [_landmark(months)]))
+    if _MEDIAN_AGE.search(question):
+        out.append(("median age", [_MEDIAN_AGE]))
     for m in _WEIGHT.finditer(question):
         out.append((f"{m.group(1)} kg", [re.compile(rf"(?<![\d.]){m.group(1)} ?kg\b", re.I)]))
     return out

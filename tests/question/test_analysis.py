@@ -190,3 +190,24 @@ def test_a_word_that_only_resembles_an_aspect_is_not_one() -> None:
     """ "What drives the choice of salvage?" is about regimen choice, not about driving a car."""
     aspects = analyse("Relapse on len maintenance after VRd: what drives the choice of salvage?", glossary()).entities
     assert "driving" not in aspects.aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "expected"),
+    [
+        ("Median time to response with DKd in CANDOR?", "endpoints", "TTR"),
+        ("IKEMA研究的疾病进展时间？", "endpoints", "TTP"),
+        ("APOLLO stringent CR rate?", "endpoints", "sCR"),
+        ("POLLUX PFS in ISS stage III patients?", "populations", "ISS stage III"),
+        ("ICARIA-MM研究中女性患者的疗效？", "populations", "women"),
+    ],
+)
+def test_endpoints_and_subgroups_a_trial_may_not_report_are_read(question: str, kind: str, expected: str) -> None:
+    assert expected in getattr(analyse(question, glossary()).entities, kind)
+
+
+def test_every_adverse_event_has_patterns_in_both_languages() -> None:
+    """A named adverse event is checked against English passages and read in Chinese questions."""
+    vocab = load_vocabulary(())
+    for event, pats in vocab.adverse_events.items():
+        assert any(p.pattern.isascii() for p in pats) and not all(p.pattern.isascii() for p in pats), event

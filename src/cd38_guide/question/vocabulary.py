@@ -106,6 +106,7 @@ class Vocabulary:
     intent_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
+    adverse_events: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     known_words: frozenset[str] = field(default_factory=frozenset)
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
@@ -188,6 +189,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         intent_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab["intent_cues"].items()},
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
+        adverse_events={k: [_regex(p) for p in v] for k, v in vocab.get("adverse_events", {}).items()},
         known_words=frozenset(known),
     )
 
