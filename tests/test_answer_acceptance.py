@@ -188,6 +188,8 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("CANDOR cardiac failure rate with D-Kd?", "cardiac failure"),
         ("What was the median age in IKEMA?", "median age"),
         ("Median time to response with DKd in CANDOR?", "TTR"),
+        # elranatamab monotherapy in a passage headed "after anti-CD38 refractoriness" is not isatuximab alone
+        ("Isatuximab monotherapy ORR in relapsed myeloma?", "monotherapy"),
     ],
 )
 def test_a_result_qualifier_the_corpus_lacks_is_declined(real_assistant, question: str, missing: str) -> None:
@@ -220,6 +222,7 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("伊沙妥昔单抗治疗AL型淀粉样变的疗效？", "AL型淀粉样变性"),
         ("Dara SC infusion reaction rate in Asian patients?", "East Asian"),
         ("伊沙妥昔单抗治疗期间能喝酒吗？", "饮酒"),
+        ("达雷妥尤单抗皮下注射后需要留观多久？", "给药后留观"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:

@@ -24,6 +24,7 @@ def _labels(question: str) -> list[str]:
         ("POLLUX研究10年随访结果？", "10-year result", "10-year overall survival", "44.3 months"),
         ("KarMMa-3 PFS after 4 prior lines?", "4 prior lines", "after 4 prior lines", "with 2-4 prior lines"),
         ("What was the median age in IKEMA?", "median age", "The median age was 64 years", "median PFS 35.7 months"),
+        ("伊沙妥昔单抗单药治疗的缓解率？", "monotherapy", "daratumumab monotherapy", "isatuximab-Pd"),
         ("KarMMa-3研究中既往4线治疗患者的PFS？", "4 prior lines", "4 prior lines", "2-4 prior lines"),
     ],
 )

@@ -259,7 +259,9 @@ def qualifier_gaps(
             gaps.append(f"{' / '.join(trials)} {e}")
     # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
     for label, pats in asked_qualifiers(analysis.normalized):
-        texts = [c.text for t in trials for c in on_trial[t]] + claims
+        # a passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months")
+        texts = [x for t in trials for c in on_trial[t] if _names(guard, t, x := _passage_text(guard, c.pid, c.text))]
+        texts += claims
         if not any(p.search(x) for p in pats for x in texts):
             gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in analysis.entities.populations:
@@ -315,6 +317,14 @@ def qualifier_gaps(
             if not in_row and not in_sentence:
                 gaps.append(f"{' / '.join(trials)} {e} ({pop})")
     return gaps
+
+
+def _names(guard: EntityGuard, subject: str, text: str) -> bool:
+    """Does ``text`` name ``subject`` itself: a drug by its own name, not as one of "anti-CD38 antibodies" (a
+    passage headed "after anti-CD38 refractoriness" is about elranatamab, not isatuximab monotherapy)."""
+    if subject not in guard.vocab.drug_class:
+        return True
+    return any(p.search(text) for p in guard.vocab.drug_names(subject))
 
 
 def _claim_on(guard: EntityGuard, pid: str, trials: tuple[str, ...]) -> bool:

@@ -43,6 +43,8 @@ _MONTHS = re.compile(
 _WEIGHT = re.compile(r"(?<![\d.])(\d{2,3}) ?(?:kg\b|kilos?\b|公斤|千克)", re.IGNORECASE)
 
 
+# "Isatuximab monotherapy ORR?": the drug alone, not the triplet it was tested in.
+_MONOTHERAPY = re.compile(r"\bmonotherapy\b|\bsingle[- ]agent\b|单药|单用|単剤", re.IGNORECASE)
 # A baseline characteristic asked of a trial: "median age in IKEMA?" is not answered by IKEMA's PFS.
 _MEDIAN_AGE = re.compile(r"\bmedian age\b|\bmedian .{0,12}aged\b|中位年龄|平均年龄", re.IGNORECASE)
 
@@ -79,6 +81,8 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
         months = int(next(g for g in m.groups() if g))
         if months:
             out.append((f"{months}-month result", [_landmark(months)]))
+    if _MONOTHERAPY.search(question):
+        out.append(("monotherapy", [_MONOTHERAPY]))
     if _MEDIAN_AGE.search(question):
         out.append(("median age", [_MEDIAN_AGE]))
     for m in _WEIGHT.finditer(question):
