@@ -180,6 +180,11 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("Can patients drive home after an isatuximab infusion?", "driving"),
         ("伊沙妥昔单抗治疗期间能喝酒吗？", "alcohol"),
         ("达雷妥尤单抗会引起甲状腺功能减退吗？", "thyroid disease"),
+        ("用了达雷妥尤单抗还能献血吗？", "blood donation"),
+        ("达雷妥尤单抗用药期间可以坐飞机吗？", "air travel"),
+        ("伊沙妥昔单抗能和中药一起吃吗？", "herbal medicine and supplements"),
+        ("Is daratumumab safe in lupus?", "autoimmune disease"),
+        ("伊沙妥昔单抗漏了一次怎么补？", "missed doses"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
