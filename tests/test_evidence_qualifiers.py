@@ -25,6 +25,13 @@ def _labels(question: str) -> list[str]:
         ("KarMMa-3 PFS after 4 prior lines?", "4 prior lines", "after 4 prior lines", "with 2-4 prior lines"),
         ("What was the median age in IKEMA?", "median age", "The median age was 64 years", "median PFS 35.7 months"),
         ("伊沙妥昔单抗单药治疗的缓解率？", "monotherapy", "daratumumab monotherapy", "isatuximab-Pd"),
+        (
+            "ICARIA-MM PFS benefit by number of prior lines?",
+            "by number of prior lines",
+            "By prior lines, the HR was 0.70 after one line",
+            "after at least 2 prior lines including lenalidomide",
+        ),
+        ("CANDOR PFS benefit by age?", "by age", "0.57 in patients aged 65 or younger", "median PFS 28.4 months"),
         ("KarMMa-3研究中既往4线治疗患者的PFS？", "4 prior lines", "4 prior lines", "2-4 prior lines"),
     ],
 )

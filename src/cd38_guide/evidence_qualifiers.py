@@ -43,6 +43,21 @@ _MONTHS = re.compile(
 _WEIGHT = re.compile(r"(?<![\d.])(\d{2,3}) ?(?:kg\b|kilos?\b|公斤|千克)", re.IGNORECASE)
 
 
+# "PFS by number of prior lines?", "benefit by age?": a breakdown the trial must report, not its overall result.
+_BREAKDOWNS = {
+    "by number of prior lines": (
+        re.compile(r"\bby (the )?(number of )?(prior|previous) (lines|therapies)|按(既往)?(治疗)?线数", re.IGNORECASE),
+        re.compile(
+            r"\bby (the )?(number of )?(prior|previous) lines|\b(after|with) (one|1|exactly one) (prior )?line\b"
+            r"|\b[1-3]-[2-4] (prior )?lines",
+            re.IGNORECASE,
+        ),
+    ),
+    "by age": (
+        re.compile(r"\bby age\b|\bage subgroups?\b|按年龄|不同年龄", re.IGNORECASE),
+        re.compile(r"\bby age\b|\bage[- ]subgroup|\b(aged|age) (65|70|75)\b|\b(younger|older) than (65|70|75)", re.I),
+    ),
+}
 # "Isatuximab monotherapy ORR?": the drug alone, not the triplet it was tested in.
 _MONOTHERAPY = re.compile(r"\bmonotherapy\b|\bsingle[- ]agent\b|单药|单用|単剤", re.IGNORECASE)
 # A baseline characteristic asked of a trial: "median age in IKEMA?" is not answered by IKEMA's PFS.
@@ -81,6 +96,9 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
         months = int(next(g for g in m.groups() if g))
         if months:
             out.append((f"{months}-month result", [_landmark(months)]))
+    for breakdown, (asks, states) in _BREAKDOWNS.items():
+        if asks.search(question):
+            out.append((breakdown, [states]))
     if _MONOTHERAPY.search(question):
         out.append(("monotherapy", [_MONOTHERAPY]))
     if _MEDIAN_AGE.search(question):
