@@ -13,7 +13,7 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
-from cd38_guide.evidence_qualifiers import asked_qualifiers, names_together
+from cd38_guide.evidence_qualifiers import asked_qualifiers, combination_gaps
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
@@ -187,7 +187,7 @@ def subject_gaps(
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
         *qualifier_gaps(analysis, guard, candidates, plan),
-        *combination_gaps(analysis, guard, candidates, plan),
+        *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
     ]
 
 
@@ -330,20 +330,6 @@ def _names(guard: EntityGuard, subject: str, text: str) -> bool:
 def _claim_on(guard: EntityGuard, pid: str, trials: tuple[str, ...]) -> bool:
     """Does a planned claim's passage belong to one of the named trials (any passage when none is named)?"""
     return not trials or any(guard.passage_about(pid, t) for t in trials)
-
-
-def combination_gaps(
-    analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
-) -> list[str]:
-    """ "Isa-Rd outcomes?": drugs the question joins into one regimen must be named together by a strong quote or
-    a planned line; the label's indication naming isatuximab and, later, prior lenalidomide does not answer it."""
-    drugs = [d for d in analysis.combination if d not in guard.refractory_drugs(analysis.entities.populations)]
-    if len(drugs) < 2 or analysis.describes_patient or analysis.intent in ("comparison", *_HISTORY_INTENTS):
-        return []
-    texts = [c.text for c in candidates[:ASPECT_WINDOW]] + [c.text for c in plan.claims if c.passage]
-    if any(names_together(x, drugs, guard.vocab) for x in texts):
-        return []
-    return [" + ".join(drugs)]
 
 
 def _is_guideline(guard: EntityGuard, subject: str) -> bool:

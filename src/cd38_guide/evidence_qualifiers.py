@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cd38_guide.question.analysis import JOINER
+from cd38_guide.answer_plan import Plan
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.question.analysis import JOINER, QuestionAnalysis
 from cd38_guide.question.vocabulary import Vocabulary
+from cd38_guide.sentence_selection import Candidate
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
@@ -149,3 +152,15 @@ def _alternatives(drugs: set[str], vocab: Vocabulary) -> bool:
     being listed, not one regimen."""
     classes = [vocab.drug_class.get(d) for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")]
     return len(classes) != len(set(classes))
+
+
+def combination_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate], plan: Plan) -> list[str]:
+    """ "Isa-Rd outcomes?": drugs the question joins into one regimen must be named together by a strong quote or
+    a planned line; the label's indication naming isatuximab and, later, prior lenalidomide does not answer it."""
+    drugs = [d for d in analysis.combination if d not in guard.refractory_drugs(analysis.entities.populations)]
+    if len(drugs) < 2 or analysis.describes_patient or analysis.intent in ("comparison", "rechallenge", "patient_case"):
+        return []
+    texts = [c.text for c in strong] + [c.text for c in plan.claims if c.passage]
+    if any(names_together(x, drugs, guard.vocab) for x in texts):
+        return []
+    return [" + ".join(drugs)]
