@@ -157,8 +157,12 @@ def test_an_aspect_is_spoken_to_only_by_a_sentence_about_the_named_drug(real_ass
     assert a.abstained and a.missing and "plasma cell" in a.missing
 
 
-def test_a_tool_named_by_a_code_the_corpus_never_uses_is_declined(real_assistant) -> None:
-    assert real_assistant.ask("Is the G8 screening questionnaire validated for frailty in myeloma?").abstained
+@pytest.mark.parametrize(
+    "question", ["G3/4 neutropenia with Isa-Pd?", "CANDOR 4-year OS?", "Toxicity of DRd in patients 75 or older?"]
+)
+def test_ward_shorthand_and_approximate_follow_up_are_answered(real_assistant, question: str) -> None:
+    """G3 is grade 3, not an unknown term; "4-year OS" is also the final analysis at a 50-month median follow-up."""
+    assert not real_assistant.ask(question).abstained
 
 
 def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assistant) -> None:

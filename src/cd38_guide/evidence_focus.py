@@ -226,7 +226,11 @@ def qualifier_gaps(
     # naming its trial ("LEPUS OS, D-Vd vs Vd?") asks that trial's result, like an outcome question. So does a
     # toxicity asked of a named trial in a subgroup ("CANDOR grade 3+ infections over 75?").
     named_trial = bool(analysis.entities.trials) and not analysis.describes_patient
-    asked_of = named_trial or (analysis.intent == "toxicity" and not analysis.describes_patient)
+    # Without a named trial, a toxicity is checked here only when a named reaction is asked in a subgroup ("IRR
+    # rate in Asian patients?"); a general "toxicity in the elderly?" is left to population_gaps.
+    asked_of = named_trial or (
+        analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints)
+    )
     if not trials or not (analysis.intent == "outcome" or (asked_of and analysis.intent in ("comparison", "toxicity"))):
         return []
     strong = candidates[:ASPECT_WINDOW]

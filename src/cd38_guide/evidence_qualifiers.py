@@ -35,6 +35,7 @@ _YEARS = re.compile(
     r"|(?<![\d.])(1?\d|20) ?年(?!龄|[以及]上)",
     re.IGNORECASE,
 )
+_RATE = re.compile(r"\brates?\b|proportion|percentage|%|率|比例", re.IGNORECASE)
 _MONTHS = re.compile(
     r"(?<![\d.])(\d{1,3})[- ]month(?: [\w-]+){0,2}? (?:pfs|os|rate|landmark|survival|progression|overall|update|"
     r"follow[- ]?up|analysis|readout|data)\b"
@@ -67,9 +68,14 @@ _MONOTHERAPY = re.compile(r"\bmonotherapy\b|\bsingle[- ]agent\b|单药|单用|�
 _MEDIAN_AGE = re.compile(r"\bmedian age\b|\bmedian .{0,12}aged\b|中位年龄|平均年龄", re.IGNORECASE)
 
 
-def _landmark(months: int) -> re.Pattern[str]:
-    """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年"."""
-    forms = [rf"{months}[- ]months?"]
+def _landmark(months: int, years: bool = False) -> re.Pattern[str]:
+    """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年".
+
+    ``years``: the question counted in years ("4-year OS", "5年随访"), which a clinician also says of an analysis
+    at a median follow-up near it (CANDOR's final analysis at 50 months); months within 8 either side count.
+    """
+    near = range(months - 8, months + 9) if years else [months]
+    forms = [rf"(?:{'|'.join(str(m) for m in near)})(?:\.\d+)?[- ]months?"]
     if months % 12 == 0:
         y = months // 12
         forms += [rf"{y}[- ]years?", rf"{y} ?年"]
@@ -94,7 +100,9 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
     for m in _YEARS.finditer(question):
         y = int(m.group(1) or m.group(2))
         if y:
-            out.append((f"{y}-year result", [_landmark(12 * y)]))
+            # "4-year OS rate", "5年生存率" ask the landmark itself; "4-year OS", "5年随访" also the analysis near it
+            rate = bool(_RATE.search(question[m.end() : m.end() + 30]))
+            out.append((f"{y}-year result", [_landmark(12 * y, years=not rate)]))
     for m in _MONTHS.finditer(question):
         months = int(next(g for g in m.groups() if g))
         if months:
