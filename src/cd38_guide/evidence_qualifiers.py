@@ -166,7 +166,9 @@ def combination_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: lis
     """ "Isa-Rd outcomes?": drugs the question joins into one regimen must be named together by a strong quote or
     a planned line; the label's indication naming isatuximab and, later, prior lenalidomide does not answer it."""
     drugs = [d for d in analysis.combination if d not in guard.refractory_drugs(analysis.entities.populations)]
-    if len(drugs) < 2 or analysis.describes_patient or analysis.intent in ("comparison", "rechallenge", "patient_case"):
+    # A dose question asks each drug's own dose ("len plus dara dosing in CrCl 40?"), answered drug by drug.
+    skip = ("comparison", "rechallenge", "patient_case", "dose", "dose_adjustment")
+    if len(drugs) < 2 or analysis.describes_patient or analysis.intent in skip:
         return []
     texts = [c.text for c in strong] + [c.text for c in plan.claims if c.passage]
     if any(names_together(x, drugs, guard.vocab) for x in texts):

@@ -145,6 +145,9 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
         ("refractory to len and bortezomib, which triplet?", ()),
         ("来那度胺和硼替佐米难治的患者选什么方案？", ()),
         ("Is bortezomib neuropathy worse with daratumumab?", ()),
+        # "and" asks about each ("cilta-cel and daratumumab bridging?"), not one regimen
+        ("daratumumab and pomalidomide in renal impairment?", ()),
+        ("cilta-cel and daratumumab bridging?", ()),
     ],
 )
 def test_drugs_joined_into_one_regimen_are_read_as_a_combination(question: str, expected: tuple[str, ...]) -> None:

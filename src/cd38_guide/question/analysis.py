@@ -267,7 +267,7 @@ _HISTORY_BEFORE = re.compile(
 )
 
 
-_COMBINING = re.compile(r"\+|\bplus\b|\bwith\b|\bcombin|联合|加用|合用|加", re.IGNORECASE)
+_COMBINING = re.compile(r"\+|\bplus\b|\bwith\b|\bcombin|联合|加用|合用|加|^\s*-\s*$", re.IGNORECASE)
 
 
 def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
@@ -298,9 +298,10 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
     ]
     best, combined = max(asked, key=lambda x: len(x[0]), default=([], False))
     drugs = [d for d in dict.fromkeys(best) if vocab.drug_class.get(d) not in ("steroid", "supportive")]
-    classes = [vocab.drug_class.get(d) for d in drugs]
-    # "dara/isa", "len, pom": two of one class listed are alternatives; "teclistamab plus talquetamab" combines them.
-    if len(drugs) < 2 or (len(set(classes)) < len(classes) and not combined):
+    # Only a word that combines ("plus", "+", "with", "联合", "isa-len-dex") makes one regimen: "X and Y" as often
+    # asks about each ("cilta-cel and daratumumab bridging?"); and two of one class combine only when said so
+    # ("teclistamab plus talquetamab"), else they are alternatives ("dara/isa").
+    if len(drugs) < 2 or not combined:
         return ()
     if any(set(drugs) <= set(vocab.regimens[r].drugs) for r in e.regimens):
         return ()
