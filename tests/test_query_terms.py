@@ -32,5 +32,6 @@ def test_chinese_drug_names_the_glossary_does_not_know() -> None:
 
 @pytest.mark.parametrize(("word", "specific"), [("PCV20", True), ("CD19", True), ("G3", False), ("D1", False)])
 def test_a_capital_code_with_a_number_is_a_specific_term(word: str, specific: bool) -> None:
-    """PCV20 names a vaccine the corpus may lack; G3 (grade 3) and D1 (day 1) are shorthand it spells out."""
+    """PCV20 names a vaccine the corpus may lack (an acronym); G3 (grade 3) and D1 (day 1) are ward shorthand the
+    corpus spells out, never a subject it lacks."""
     assert is_specific_term(word) is specific

@@ -55,9 +55,6 @@ ZH_CLINICAL_ASPECTS = (
     "天气",
 )
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
-# A code of two or more capitals and a number (PCV20, CD19): names a vaccine, target or tool. One letter and a
-# number is ward shorthand the corpus spells out (G3 neutropenia, D1/D8, C1 of cycle 1), not a subject.
-_CODE = re.compile(r"^[A-Z]{2,4}-?\d{1,3}$")
 QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -83,8 +80,6 @@ def is_specific_term(word: str, rare_words_specific: bool = False) -> bool:
     corpus lacks (selinexor, CLL, IRAKLIA, pregnancy), while everyday words it lacks ("get", "worth") do not.
     """
     if word.lower() in CLINICAL_ASPECTS:
-        return True
-    if _CODE.match(word):
         return True
     if len(word) < 3:
         return False
