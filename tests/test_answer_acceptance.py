@@ -158,7 +158,14 @@ def test_an_aspect_is_spoken_to_only_by_a_sentence_about_the_named_drug(real_ass
 
 
 @pytest.mark.parametrize(
-    "question", ["G3/4 neutropenia with Isa-Pd?", "CANDOR 4-year OS?", "Toxicity of DRd in patients 75 or older?"]
+    "question",
+    [
+        "G3/4 neutropenia with Isa-Pd?",
+        "CANDOR 4-year OS?",
+        "Toxicity of DRd in patients 75 or older?",
+        # asked of eligibility, the exclusion list is the answer
+        "Were patients with AL amyloidosis eligible for IRAKLIA?",
+    ],
 )
 def test_ward_shorthand_and_approximate_follow_up_are_answered(real_assistant, question: str) -> None:
     """G3 is grade 3, not an unknown term; "4-year OS" is also the final analysis at a 50-month median follow-up."""

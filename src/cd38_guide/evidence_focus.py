@@ -24,6 +24,7 @@ ASPECT_WINDOW = 8
 # Where a passage on how a study was built says so: its heading ("Design and eligibility") or its wording.
 _DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[sz]ed \d", re.IGNORECASE)
 
+_ASKS_ENTRY = re.compile(r"eligib|exclu|enrol|criteri|allowed (in|into)|入组|排除|纳入", re.IGNORECASE)
 _EXCLUSION = re.compile(r"\bexclu(ded|sion|sions|ding)\b|\bineligible\b|\bnot eligible\b", re.IGNORECASE)
 
 # Intents whose named drugs are the patient's history, not the subject of the question.
@@ -131,7 +132,8 @@ def subject_gaps(
     named = [s for s in subjects if s not in guard.refractory_drugs(analysis.entities.populations)]
     # A trial excluding the aspect ("... or active AL amyloidosis were excluded") speaks to it only for a question
     # about who was eligible, not for "isatuximab in AL amyloidosis?".
-    speaking = [c for c in strong if analysis.asks_design or not _EXCLUSION.search(c.text)]
+    about_entry = analysis.asks_design or bool(_ASKS_ENTRY.search(analysis.normalized))
+    speaking = [c for c in strong if about_entry or not _EXCLUSION.search(c.text)]
     aspect_gaps = [
         a
         for a in analysis.entities.aspects
