@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cd38_guide.query_terms import is_specific_term, question_concepts, word_weight, zh_unknown_drugs
 
 
@@ -26,3 +28,10 @@ def test_chinese_drug_names_the_glossary_does_not_know() -> None:
     known = [(0, "达雷妥尤单抗", "daratumumab")]
     assert zh_unknown_drugs("用达雷妥尤单抗，恩替卡韦要吃多久？", known) == ["恩替卡韦"]
     assert zh_unknown_drugs("达雷妥尤单抗的剂量？", known) == []
+
+
+@pytest.mark.parametrize(("word", "specific"), [("PCV20", True), ("CD19", True), ("G3", False), ("D1", False)])
+def test_a_capital_code_with_a_number_is_a_specific_term(word: str, specific: bool) -> None:
+    """PCV20 names a vaccine the corpus may lack (an acronym); G3 (grade 3) and D1 (day 1) are ward shorthand the
+    corpus spells out, never a subject it lacks."""
+    assert is_specific_term(word) is specific

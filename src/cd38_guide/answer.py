@@ -250,7 +250,14 @@ def compose(
     plan = planner.plan(analysis) if planner is not None and analysis is not None else Plan()
     if analysis is not None and guard is not None:
         gaps = subject_gaps(analysis, guard, candidates, plan, wide_candidates)
-        partial = analysis.intent == "comparison" and len(gaps) < len(analysis.sides) and not plan.empty
+        # A comparison missing one side still shows the other; a gap that is no side (the named trial's endpoint,
+        # an aspect) leaves nothing asked answered.
+        partial = (
+            analysis.intent == "comparison"
+            and set(gaps) <= set(analysis.sides)
+            and len(gaps) < len(analysis.sides)
+            and not plan.empty
+        )
         if gaps and not partial:
             attribute = attribute_of(analysis)
             alternatives: list[Candidate] = []

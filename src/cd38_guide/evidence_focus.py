@@ -13,6 +13,7 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
+from cd38_guide.evidence_qualifiers import asked_qualifiers, combination_gaps
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
@@ -22,6 +23,9 @@ ASPECT_WINDOW = 8
 
 # Where a passage on how a study was built says so: its heading ("Design and eligibility") or its wording.
 _DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[sz]ed \d", re.IGNORECASE)
+
+_ASKS_ENTRY = re.compile(r"eligib|exclu|enrol|criteri|allowed (in|into)|入组|排除|纳入", re.IGNORECASE)
+_EXCLUSION = re.compile(r"\bexclu(ded|sion|sions|ding)\b|\bineligible\b|\bnot eligible\b", re.IGNORECASE)
 
 # Intents whose named drugs are the patient's history, not the subject of the question.
 _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
@@ -125,12 +129,16 @@ def subject_gaps(
     # With a named subject, the sentence speaking to the aspect must be about it ("elranatamab in plasma cell
     # leukaemia?" is not answered by another trial's exclusion list).
     named = [s for s in subjects if s not in guard.refractory_drugs(analysis.entities.populations)]
+    # A trial excluding the aspect ("... or active AL amyloidosis were excluded") speaks to it only for a question
+    # about who was eligible, not for "isatuximab in AL amyloidosis?".
+    about_entry = analysis.asks_design or bool(_ASKS_ENTRY.search(analysis.normalized))
+    speaking = [c for c in strong if about_entry or not _EXCLUSION.search(c.text)]
     aspect_gaps = [
         a
         for a in analysis.entities.aspects
         if not any(
             p.search(c.text) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in named))
-            for c in strong
+            for c in speaking
             for p in guard.vocab.aspects[a]
         )
     ]
@@ -180,6 +188,7 @@ def subject_gaps(
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
         *qualifier_gaps(analysis, guard, candidates, plan),
+        *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
     ]
 
 
@@ -214,8 +223,17 @@ def qualifier_gaps(
     trials = list(analysis.entities.trials) or list(analysis.entities.regimens)
     if not trials and not analysis.describes_patient:
         trials = guard.subjects(analysis)
-    if analysis.intent != "outcome" or not trials:
-        return []  # a comparison shows each side's table row and says which side lacks the subgroup
+    # A comparison without a named trial shows each side's table row and says which side lacks the subgroup; one
+    # naming its trial ("LEPUS OS, D-Vd vs Vd?") asks that trial's result, like an outcome question. So does a
+    # toxicity asked of a named trial in a subgroup ("CANDOR grade 3+ infections over 75?").
+    named_trial = bool(analysis.entities.trials) and not analysis.describes_patient
+    # Without a named trial, a toxicity is checked here only when a named reaction is asked in a subgroup ("IRR
+    # rate in Asian patients?"); a general "toxicity in the elderly?" is left to population_gaps.
+    asked_of = named_trial or (
+        analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints)
+    )
+    if not trials or not (analysis.intent == "outcome" or (asked_of and analysis.intent in ("comparison", "toxicity"))):
+        return []
     strong = candidates[:ASPECT_WINDOW]
     gaps = []
 
@@ -232,9 +250,11 @@ def qualifier_gaps(
 
     on_trial = {t: [c for c in strong if guard.sentence_about(c.pid, c.text, t)] for t in trials}
     loosely = {t: [c for c in strong if about(c, t)] for t in trials}
-    claims = [c.text for c in plan.claims if c.passage]
+    # A planned line speaks for a named trial only when it rests on that trial's passage (a comparison plan may
+    # bring another trial of the same regimens: CASTOR's OS for "LEPUS OS?").
+    claims = [c.text for c in plan.claims if c.passage and _claim_on(guard, c.passage, analysis.entities.trials)]
     # Each asked endpoint and population must be reported for at least one of the named trials.
-    for e in analysis.entities.endpoints:
+    for e in analysis.entities.endpoints if analysis.intent != "toxicity" else ():
         if e == "HR":
             continue
         pats = v.endpoints.get(e, [])
@@ -243,12 +263,14 @@ def qualifier_gaps(
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
     # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
-    for label, pats in _asked_qualifiers(analysis.normalized):
-        texts = [c.text for t in trials for c in on_trial[t]] + [c.text for c in plan.claims if c.passage]
+    for label, pats in asked_qualifiers(analysis.normalized):
+        # a passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months")
+        texts = [x for t in trials for c in on_trial[t] if _names(guard, t, x := _passage_text(guard, c.pid, c.text))]
+        texts += claims
         if not any(p.search(x) for p in pats for x in texts):
             gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in analysis.entities.populations:
-        pats = _population_patterns(guard, pop)
+        pats = _population_patterns(guard, pop, broader=False)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
         texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
         found = any(p.search(x) for p in pats for x in texts)
@@ -256,12 +278,36 @@ def qualifier_gaps(
             gaps.append(f"{' / '.join(trials)} ({pop})")
     if gaps:
         return gaps
+    if analysis.intent == "toxicity":
+        # "CANDOR grade 3+ infections over 75?": a toxicity statement in that subgroup (named by the sentence or its
+        # passage's heading), not the trial's Asian subgroup's toxicity or a label passage that mentions older
+        # patients elsewhere.
+        asked = [p for e in analysis.entities.endpoints for p in v.endpoints.get(e, [])]  # "IRR rate in Asians?"
+        cue = re.compile("|".join(p.pattern for p in asked), re.IGNORECASE) if asked else v.intent_cues["toxicity"]
+        for pop in analysis.entities.populations:
+            pats = _population_patterns(guard, pop, broader=False)
+            if not any(
+                cue.search(c.text) and any(p.search(_passage_text(guard, c.pid, c.text)) for p in pats)
+                for t in trials
+                for c in on_trial[t]
+            ):
+                gaps.append(f"{' / '.join(trials)} adverse events ({pop})")
+        if named_trial:
+            # "CANDOR cardiac failure rate?": the named event, in a sentence about the trial or a planned line (not
+            # in its exclusion criteria).
+            texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
+            for event, pats in v.adverse_events.items():
+                if any(p.search(analysis.normalized) for p in pats) and not any(
+                    p.search(x) for p in pats for x in texts
+                ):
+                    gaps.append(f"{' / '.join(trials)} {event}")
+        return gaps
     # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
     for e in (e for e in analysis.entities.endpoints if e != "HR"):
         labels = {e, *v.endpoint_labels.get(e, {}).values()}
         for pop in analysis.entities.populations:
-            pats = _population_patterns(guard, pop)
+            pats = _population_patterns(guard, pop, broader=False)
             in_row = any(
                 any(x in c.text for x in labels) and any(p.search(_passage_text(guard, c.passage)) for p in pats)
                 for c in plan.claims
@@ -278,29 +324,17 @@ def qualifier_gaps(
     return gaps
 
 
-_MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
-# "with 3 prior lines" (a subgroup), not "1-3 prior lines", "at least 2 prior lines" or "≥2 prior lines" (criteria)
-_LINES = re.compile(
-    r"(?<![\w≥>–-])(?<![≥>–-] )(?<!least )(?<!to )(?<!or )([2-9]|two|three|four|five) (?:prior|previous) "
-    r"(?:lines|regimens)\b",
-    re.IGNORECASE,
-)
-_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+def _names(guard: EntityGuard, subject: str, text: str) -> bool:
+    """Does ``text`` name ``subject`` itself: a drug by its own name, not as one of "anti-CD38 antibodies" (a
+    passage headed "after anti-CD38 refractoriness" is about elranatamab, not isatuximab monotherapy)."""
+    if subject not in guard.vocab.drug_class:
+        return True
+    return any(p.search(text) for p in guard.vocab.drug_names(subject))
 
 
-def _asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
-    """Figures in a result question that name a subgroup or threshold, with how a passage would state them."""
-    out = []
-    for m in _MRD_LEVEL.finditer(question):
-        d = m.group(1)
-        out.append(
-            (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{'⁰¹²³⁴⁵⁶⁷⁸⁹'[int(d)]}")])
-        )
-    for m in _LINES.finditer(question):
-        n = _NUMBER_WORDS.get(m.group(1).lower(), m.group(1))
-        word = next((w for w, v in _NUMBER_WORDS.items() if v == n), n)
-        out.append((f"{n} prior lines", [re.compile(rf"\b({n}|{word}) (prior |previous )?(lines|regimens)", re.I)]))
-    return out
+def _claim_on(guard: EntityGuard, pid: str, trials: tuple[str, ...]) -> bool:
+    """Does a planned claim's passage belong to one of the named trials (any passage when none is named)?"""
+    return not trials or any(guard.passage_about(pid, t) for t in trials)
 
 
 def _is_guideline(guard: EntityGuard, subject: str) -> bool:
@@ -324,9 +358,13 @@ def _passage_text(guard: EntityGuard, pid: str, text: str | None = None) -> str:
     return f"{p.title} {p.heading} {p.text if text is None else text}"
 
 
-def _population_patterns(guard: EntityGuard, pop: str) -> list[re.Pattern[str]]:
-    """How a population is named in questions and in trial passages."""
-    pats = guard.vocab.population_patterns(pop)
+def _population_patterns(guard: EntityGuard, pop: str, broader: bool = True) -> list[re.Pattern[str]]:
+    """How a population is named in questions and in trial passages.
+
+    ``broader``: also by the populations that cover it (renal impairment for dialysis), right for a statement
+    about the group (a dose) but not for a subgroup result (an eGFR-below-60 subgroup reports no dialysis patients).
+    """
+    pats = guard.vocab.population_patterns(pop) if broader else list(guard.vocab.populations.get(pop, []))
     spec = guard.vocab.population_evidence.get(pop, {})
     if spec.get("text"):
         pats.append(re.compile(spec["text"], re.IGNORECASE))

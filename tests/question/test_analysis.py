@@ -153,3 +153,94 @@ def test_a_dose_adjustment_for_a_population_gets_a_focused_query_even_for_one_dr
     assert a.intent == "dose_adjustment" and "dialysis" in a.entities.populations
     assert focused_queries(a) == ["lenalidomide dose adjustment dialysis"]
     assert focused_queries(analyse("Dose of lenalidomide in DRd?")) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Isa-len-dex (isatuximab-lenalidomide-dexamethasone) at first relapse?", ("isatuximab", "lenalidomide")),
+        ("伊沙妥昔单抗联合来那度胺地塞米松治疗复发患者效果如何？", ("isatuximab", "lenalidomide")),
+        ("Any outcomes for daratumumab plus selinexor-dexamethasone?", ("daratumumab", "selinexor")),
+        # a regimen code covers the drugs; two drugs of one class are alternatives; a refractoriness is history
+        ("dara + Kd results?", ()),
+        ("dara/isa infusion reactions?", ()),
+        # two of one class joined by "plus" are combined, not alternatives
+        ("Teclistamab plus talquetamab combination results?", ("teclistamab", "talquetamab")),
+        ("72M, len- and bortezomib-refractory: is DKd an option?", ()),
+        ("refractory to len and bortezomib, which triplet?", ()),
+        ("来那度胺和硼替佐米难治的患者选什么方案？", ()),
+        ("Is bortezomib neuropathy worse with daratumumab?", ()),
+        # "and" asks about each ("cilta-cel and daratumumab bridging?"), not one regimen
+        ("daratumumab and pomalidomide in renal impairment?", ()),
+        ("cilta-cel and daratumumab bridging?", ()),
+    ],
+)
+def test_drugs_joined_into_one_regimen_are_read_as_a_combination(question: str, expected: tuple[str, ...]) -> None:
+    assert analyse(question, glossary()).combination == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("IKEMA研究中70岁以上患者3级以上感染的发生率？", False),
+        ("POLLUX研究中75岁及以上患者的疗效？", False),
+        ("患者72岁，来那度胺难治，选什么方案？", True),
+        ("75岁患者能用DRd吗？", True),
+    ],
+)
+def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expected: bool) -> None:
+    assert analyse(question, glossary()).describes_patient is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("How long is diluted daratumumab stable in the fridge?", "drug storage and preparation"),
+        ("达雷妥尤单抗配好后在冰箱里能放多久？", "drug storage and preparation"),
+        ("Port or peripheral line for IV daratumumab infusions?", "vascular access"),
+        ("伊沙妥昔单抗输注时药液外渗该怎么处理？", "extravasation"),
+        ("达雷妥尤单抗挽救治疗后多久可以做异基因移植？", "allogeneic transplant"),
+        ("Pneumococcal vaccine titres on isatuximab?", "vaccine response"),
+        ("What to do if a patient misses a scheduled SC daratumumab dose?", "missed doses"),
+        ("伊沙妥昔单抗的半衰期是多少？", "pharmacokinetic half-life"),
+        ("用达雷妥尤单抗的患者可以同时用唑来膦酸吗？", "bone disease and bisphosphonates"),
+        ("达雷妥尤单抗治疗期间可以开车吗？", "driving"),
+        ("Can patients drive home after an isatuximab infusion?", "driving"),
+        ("伊沙妥昔单抗治疗期间能喝酒吗？", "alcohol"),
+        ("达雷妥尤单抗会引起甲状腺功能减退吗？", "thyroid disease"),
+        ("用了达雷妥尤单抗还能献血吗？", "blood donation"),
+        ("达雷妥尤单抗用药期间可以坐飞机吗？", "air travel"),
+        ("伊沙妥昔单抗能和中药一起吃吗？", "herbal medicine and supplements"),
+        ("Is daratumumab safe in lupus?", "autoimmune disease"),
+        ("伊沙妥昔单抗漏了一次怎么补？", "missed doses"),
+    ],
+)
+def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
+    assert aspect in analyse(question, glossary()).entities.aspects
+
+
+def test_a_word_that_only_resembles_an_aspect_is_not_one() -> None:
+    """ "What drives the choice of salvage?" is about regimen choice, not about driving a car."""
+    aspects = analyse("Relapse on len maintenance after VRd: what drives the choice of salvage?", glossary()).entities
+    assert "driving" not in aspects.aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "expected"),
+    [
+        ("Median time to response with DKd in CANDOR?", "endpoints", "TTR"),
+        ("IKEMA研究的疾病进展时间？", "endpoints", "TTP"),
+        ("APOLLO stringent CR rate?", "endpoints", "sCR"),
+        ("POLLUX PFS in ISS stage III patients?", "populations", "ISS stage III"),
+        ("ICARIA-MM研究中女性患者的疗效？", "populations", "women"),
+    ],
+)
+def test_endpoints_and_subgroups_a_trial_may_not_report_are_read(question: str, kind: str, expected: str) -> None:
+    assert expected in getattr(analyse(question, glossary()).entities, kind)
+
+
+def test_every_adverse_event_has_patterns_in_both_languages() -> None:
+    """A named adverse event is checked against English passages and read in Chinese questions."""
+    vocab = load_vocabulary(())
+    for event, pats in vocab.adverse_events.items():
+        assert any(p.pattern.isascii() for p in pats) and not all(p.pattern.isascii() for p in pats), event

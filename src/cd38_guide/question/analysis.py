@@ -88,7 +88,7 @@ _OUTCOME = re.compile(
 )
 # "What dose of X?", "how much X?": the amount is asked, even when the question also names a toxicity.
 _ASKS_DOSE_OF = re.compile(
-    r"\b(what|which) dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
+    r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
@@ -102,13 +102,13 @@ _DESIGN_QUESTION = re.compile(
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
 )
-# A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75").
+# A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75", "70岁以上").
 _PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
     r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
     r"|\bpatient (who|with|whose|that)\b"
     r"|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
-    r"|\d{2,3}\s*岁|患者.{0,20}(岁|难治|复发)|\d{2,3}\s*歳",
+    r"|\d{2,3}\s*岁(?!\s*(以上|及以上|或以上|以下|及以下|或以下))|患者.{0,20}(\d\s*岁|难治|复发)|\d{2,3}\s*歳(?!以上)",
     re.IGNORECASE,
 )
 
@@ -141,6 +141,10 @@ class QuestionAnalysis(Frozen):
     asks_design: bool = Field(
         default=False,
         description="The question asks how a study was built (its size, arms, enrolment), not its result.",
+    )
+    combination: tuple[str, ...] = Field(
+        default=(),
+        description="Drugs the question joins into one regimen no named regimen code covers (isatuximab-len).",
     )
 
     @property
@@ -294,6 +298,70 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     )
 
 
+# What joins two drug names into one regimen: "isa-len-dex", "dara + pom", "isatuximab plus lenalidomide",
+# "伊沙妥昔单抗联合来那度胺".
+# A brand name or code in brackets may sit between them ("isatuximab (SARCLISA) with pomalidomide").
+JOINER = re.compile(
+    r"(?:[-+/,&、\s]|\band\b|\bplus\b|\bwith\b|\bcombined\b|\bin combination\b|联合|加用|加|合用|和|与|及"
+    r"|\([^()]{0,24}\))*",
+    re.IGNORECASE,
+)
+
+
+# Drugs joined as the disease's history, not as a regimen asked about: "len- and bortezomib-refractory",
+# "refractory to len and bortezomib", "prior dara and pom", "来那度胺和硼替佐米难治".
+_HISTORY_AFTER = re.compile(
+    r"^\s*-?\s*(refractory|resistant|exposed|intolerant|naive|na[iï]ve|failure|failed|pretreated|难治|耐药|暴露|失败)",
+    re.IGNORECASE,
+)
+_HISTORY_BEFORE = re.compile(
+    r"(refractory|resistant|exposed|intolerant) to\s*(both\s*|all of\s*)?$"
+    r"|\b(prior|previous|after|failed|progressed on|relapsed on|history of)\s*$|(既往|曾用|之后|后)\s*$",
+    re.IGNORECASE,
+)
+
+
+_COMBINING = re.compile(r"\+|\bplus\b|\bwith\b|\bcombin|联合|加用|合用|加|^\s*-\s*$", re.IGNORECASE)
+
+
+def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
+    """Drugs the question names side by side as one combination that none of its regimen codes covers.
+
+    "Isa-Rd", "isatuximab-lenalidomide-dexamethasone", "伊沙妥昔单抗联合来那度胺地塞米松" name a regimen the corpus
+    may never report; the evidence must then speak of those drugs together, not of each apart. Two drugs of one
+    class ("dara/isa") are alternatives, not a combination; dexamethasone is background.
+    """
+    spans = sorted(
+        (m.start(), m.end(), d)
+        for d in e.named_drugs
+        for p in vocab.drug_names(d)
+        for m in [p.search(text)]
+        if m is not None
+    )
+    chains: list[tuple[int, int, list[str], bool]] = []  # start, end, drugs, joined by a word that combines
+    for start, stop, drug in spans:
+        if chains and start >= chains[-1][1] and JOINER.fullmatch(joint := text[chains[-1][1] : start]):
+            a, _, drugs, combined = chains[-1]
+            chains[-1] = (a, stop, [*drugs, drug], combined or bool(_COMBINING.search(joint)))
+        elif not chains or start >= chains[-1][1]:
+            chains.append((start, stop, [drug], False))
+    asked = [
+        (c, combined)
+        for a, b, c, combined in chains
+        if not _HISTORY_AFTER.search(text[b : b + 20]) and not _HISTORY_BEFORE.search(text[max(0, a - 25) : a])
+    ]
+    best, combined = max(asked, key=lambda x: len(x[0]), default=([], False))
+    drugs = [d for d in dict.fromkeys(best) if vocab.drug_class.get(d) not in ("steroid", "supportive")]
+    # Only a word that combines ("plus", "+", "with", "联合", "isa-len-dex") makes one regimen: "X and Y" as often
+    # asks about each ("cilta-cel and daratumumab bridging?"); and two of one class combine only when said so
+    # ("teclistamab plus talquetamab"), else they are alternatives ("dara/isa").
+    if len(drugs) < 2 or not combined:
+        return ()
+    if any(set(drugs) <= set(vocab.regimens[r].drugs) for r in e.regimens):
+        return ()
+    return tuple(drugs)
+
+
 def _intent(text: str, e: Entities, describes_patient: bool, original: str = "") -> tuple[Intent, tuple[str, ...]]:
     if _INSTRUCTION.search(text) or _INSTRUCTION.search(original):
         return "instruction", ()
@@ -354,6 +422,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         sides=sides,
         describes_patient=describes_patient,
         asks_design=bool(_DESIGN_QUESTION.search(normalized)),
+        combination=joined_drugs(normalized, entities, vocab),
     )
 
 

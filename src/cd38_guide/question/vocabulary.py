@@ -120,6 +120,7 @@ class Vocabulary:
     attribute_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
+    adverse_events: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     known_words: frozenset[str] = field(default_factory=frozenset)
     drug_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     refractory_populations: dict[str, str] = field(default_factory=dict)  # drug or drug class -> population
@@ -234,6 +235,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         attribute_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab.get("attribute_cues", {}).items()},
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
+        adverse_events={k: [_regex(p) for p in v] for k, v in vocab.get("adverse_events", {}).items()},
         known_words=frozenset(known),
         drug_labels=drug_labels,
         refractory_populations=dict(vocab.get("refractory_populations", {})),

@@ -1,0 +1,176 @@
+"""What a question asks more precisely than its subject: a figure that qualifies the result, or drugs joined.
+
+"APOLLO 5-year PFS?", "CANDOR MRD at 10^-6?", "IKEMA PFS with 3 prior lines?", "SC dara under 40 kg?" each ask
+for a result at a time point, threshold, subgroup or weight; a passage reporting the trial's result at another
+one does not answer them. "Isa-Rd outcomes?" asks about two drugs together; passages about each apart do not
+answer it. Both are read from the question's structure, so evidence_focus can decline and say what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cd38_guide.answer_plan import Plan
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.question.analysis import JOINER, QuestionAnalysis
+from cd38_guide.question.vocabulary import Vocabulary
+from cd38_guide.sentence_selection import Candidate
+
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
+# "with 3 prior lines" (a subgroup), not "1-3 prior lines", "at least 2 prior lines" or "≥2 prior lines" (criteria)
+_LINES = re.compile(
+    r"(?<![\w≥>–-])(?<![≥>–-] )(?<!least )(?<!to )(?<!or )([2-9]|two|three|four|five) (?:prior|previous) "
+    r"(?:lines|regimens)\b",
+    re.IGNORECASE,
+)
+# "既往4线治疗", "接受过3线治疗的患者": a number of prior lines asked as a subgroup.
+_ZH_LINES = re.compile(r"(?:既往|接受过|经过|用过)\s*([2-9])\s*线")
+_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+# A landmark asked of a result: "5-year PFS", "PFS at 3 years", "10-yr OS", "24-month OS rate", "5年无进展生存率".
+# Not an age ("75 years or older"): at most 20 years, and never followed by "old" or "of age".
+_YEARS = re.compile(
+    r"(?<![\d.])(1?\d|20)[- ]?(?:years?|yrs?)\b(?![- ](?:old|of age|or (?:older|above)|and (?:older|above)))"
+    r"|(?<![\d.])(1?\d|20) ?年(?!龄|[以及]上)",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"\brates?\b|proportion|percentage|%|率|比例", re.IGNORECASE)
+_MONTHS = re.compile(
+    r"(?<![\d.])(\d{1,3})[- ]month(?: [\w-]+){0,2}? (?:pfs|os|rate|landmark|survival|progression|overall|update|"
+    r"follow[- ]?up|analysis|readout|data)\b"
+    r"|\b(?:pfs|os|survival|rate) at (\d{1,2}) months\b"
+    r"|(?<![\d.])(\d{1,2}) ?个月(?:时)?的?(?:无进展|总生存|生存率|PFS|OS)",
+    re.IGNORECASE,
+)
+# "under 40 kg", "over 120 kg", "体重低于40公斤": a body-weight group must be one reported.
+_WEIGHT = re.compile(r"(?<![\d.])(\d{2,3}) ?(?:kg\b|kilos?\b|公斤|千克)", re.IGNORECASE)
+
+
+# "PFS by number of prior lines?", "benefit by age?": a breakdown the trial must report, not its overall result.
+_BREAKDOWNS = {
+    "by number of prior lines": (
+        re.compile(r"\bby (the )?(number of )?(prior|previous) (lines|therapies)|按(既往)?(治疗)?线数", re.IGNORECASE),
+        re.compile(
+            r"\bby (the )?(number of )?(prior|previous) lines|\b(after|with) (one|1|exactly one) (prior )?line\b"
+            r"|\b[1-3]-[2-4] (prior )?lines",
+            re.IGNORECASE,
+        ),
+    ),
+    "by age": (
+        re.compile(r"\bby age\b|\bage subgroups?\b|按年龄|不同年龄", re.IGNORECASE),
+        re.compile(r"\bby age\b|\bage[- ]subgroup|\b(aged|age) (65|70|75)\b|\b(younger|older) than (65|70|75)", re.I),
+    ),
+}
+# "Isatuximab monotherapy ORR?": the drug alone, not the triplet it was tested in.
+_MONOTHERAPY = re.compile(r"\bmonotherapy\b|\bsingle[- ]agent\b|单药|单用|単剤", re.IGNORECASE)
+# A baseline characteristic asked of a trial: "median age in IKEMA?" is not answered by IKEMA's PFS.
+_MEDIAN_AGE = re.compile(r"\bmedian age\b|\bmedian .{0,12}aged\b|中位年龄|平均年龄", re.IGNORECASE)
+
+
+def _landmark(months: int, years: bool = False) -> re.Pattern[str]:
+    """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年".
+
+    ``years``: the question counted in years ("4-year OS", "5年随访"), which a clinician also says of an analysis
+    at a median follow-up near it (CANDOR's final analysis at 50 months); months within 8 either side count.
+    """
+    near = range(months - 8, months + 9) if years else [months]
+    forms = [rf"(?:{'|'.join(str(m) for m in near)})(?:\.\d+)?[- ]months?"]
+    if months % 12 == 0:
+        y = months // 12
+        forms += [rf"{y}[- ]years?", rf"{y} ?年"]
+    return re.compile(rf"(?<![\d.])(?:{'|'.join(forms)})\b", re.IGNORECASE)
+
+
+def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """Figures in a result question that name a subgroup, threshold or time point, with how a passage states them."""
+    out = []
+    for m in _MRD_LEVEL.finditer(question):
+        d = m.group(1)
+        out.append(
+            (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{_SUPERSCRIPT[int(d)]}")])
+        )
+    for m in [*_LINES.finditer(question), *_ZH_LINES.finditer(question)]:
+        n = _NUMBER_WORDS.get(m.group(1).lower(), m.group(1))
+        word = next((w for w, v in _NUMBER_WORDS.items() if v == n), n)
+        # "after 2 prior lines", "at least 2 prior lines" (what a patient with 2 lines was eligible for), not the
+        # top of a range ("2-4 prior lines" says nothing of patients with 4)
+        stated = rf"(?<![\w–-])(?<!to )\b({n}|{word}) (prior |previous )?(lines|regimens)"
+        out.append((f"{n} prior lines", [re.compile(stated, re.I)]))
+    for m in _YEARS.finditer(question):
+        y = int(m.group(1) or m.group(2))
+        if y:
+            # "4-year OS rate", "5年生存率" ask the landmark itself; "4-year OS", "5年随访" also the analysis near it
+            rate = bool(_RATE.search(question[m.end() : m.end() + 30]))
+            out.append((f"{y}-year result", [_landmark(12 * y, years=not rate)]))
+    for m in _MONTHS.finditer(question):
+        months = int(next(g for g in m.groups() if g))
+        if months:
+            out.append((f"{months}-month result", [_landmark(months)]))
+    for breakdown, (asks, states) in _BREAKDOWNS.items():
+        if asks.search(question):
+            out.append((breakdown, [states]))
+    if _MONOTHERAPY.search(question):
+        out.append(("monotherapy", [_MONOTHERAPY]))
+    if _MEDIAN_AGE.search(question):
+        out.append(("median age", [_MEDIAN_AGE]))
+    for m in _WEIGHT.finditer(question):
+        out.append((f"{m.group(1)} kg", [re.compile(rf"(?<![\d.]){m.group(1)} ?kg\b", re.I)]))
+    return out
+
+
+def _mentions(text: str, vocab: Vocabulary) -> list[tuple[int, int, frozenset[str]]]:
+    """Each drug name and regimen code in ``text``: (start, end, the drugs it names), in reading order."""
+    found = [
+        (m.start(), m.end(), frozenset({d}))
+        for d in vocab.drug_class
+        for p in vocab.drug_names(d)
+        for m in p.finditer(text)
+    ]
+    found += [
+        (m.start(), m.end(), frozenset(vocab.regimens[r].drugs))
+        for r, ps in vocab.regimen_patterns.items()
+        for p in ps
+        for m in p.finditer(text)
+    ]
+    return sorted(found, key=lambda x: (x[0], -x[1]))
+
+
+def names_together(text: str, drugs: Iterable[str], vocab: Vocabulary) -> bool:
+    """Does ``text`` name all ``drugs`` as one regimen: joined in a list ("isatuximab, lenalidomide and
+    dexamethasone", "daratumumab plus VRd"), not apart ("isatuximab after prior lenalidomide")?"""
+    wanted = set(drugs)
+    chain: set[str] = set()
+    end = -1
+    for start, stop, names in _mentions(text, vocab):
+        if start < end:  # a shorter name inside a longer one (Rd inside D-Rd)
+            chain |= names
+        elif chain and JOINER.fullmatch(text[end:start]):
+            chain |= names
+        else:
+            chain = set(names)
+        end = max(end, stop)
+        if wanted <= chain and not _alternatives(chain, vocab):
+            return True
+    return False
+
+
+def _alternatives(drugs: set[str], vocab: Vocabulary) -> bool:
+    """Two drugs of one class in a list ("studies with daratumumab, isatuximab and elotuzumab") are alternatives
+    being listed, not one regimen."""
+    classes = [vocab.drug_class.get(d) for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")]
+    return len(classes) != len(set(classes))
+
+
+def combination_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate], plan: Plan) -> list[str]:
+    """ "Isa-Rd outcomes?": drugs the question joins into one regimen must be named together by a strong quote or
+    a planned line; the label's indication naming isatuximab and, later, prior lenalidomide does not answer it."""
+    drugs = [d for d in analysis.combination if d not in guard.refractory_drugs(analysis.entities.populations)]
+    # A dose question asks each drug's own dose ("len plus dara dosing in CrCl 40?"), answered drug by drug.
+    skip = ("comparison", "rechallenge", "patient_case", "dose", "dose_adjustment")
+    if len(drugs) < 2 or analysis.describes_patient or analysis.intent in skip:
+        return []
+    texts = [c.text for c in strong] + [c.text for c in plan.claims if c.passage]
+    if any(names_together(x, drugs, guard.vocab) for x in texts):
+        return []
+    return [" + ".join(drugs)]

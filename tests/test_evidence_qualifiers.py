@@ -1,0 +1,71 @@
+"""Figures and combinations a question asks more precisely than its subject (evidence_qualifiers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cd38_guide.evidence_qualifiers import asked_qualifiers, names_together
+from cd38_guide.question.vocabulary import load_vocabulary
+
+
+def _labels(question: str) -> list[str]:
+    return [label for label, _ in asked_qualifiers(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "stated", "not_stated"),
+    [
+        ("APOLLO 5-year PFS rate?", "5-year result", "PFS at 60 months was", "36-month PFS was 45%"),
+        ("PERSEUS研究6年无进展生存率？", "6-year result", "6-year PFS", "4-year progression-free survival was 84%"),
+        ("MajesTEC-3 36-month PFS?", "36-month result", "36-month progression-free survival", "24-month PFS"),
+        ("ICARIA-MM OS at 3 years?", "3-year result", "36-month overall survival", "54-month overall survival"),
+        ("CANDOR 4-year OS?", "4-year result", "median follow-up 50 months", "median follow-up 27 months"),
+        ("ICARIA-MM 4-year OS rate?", "4-year result", "48-month OS rate was 40%", "median follow-up 52.4 months"),
+        ("SC dara under 40 kg?", "40 kg", "patients weighing 40 kg or less", "50 kg or less"),
+        ("What did the 60-month IKEMA update show?", "60-month result", "at 60 months", "median follow-up 56.6 months"),
+        ("POLLUX研究10年随访结果？", "10-year result", "10-year overall survival", "44.3 months"),
+        ("KarMMa-3 PFS after 4 prior lines?", "4 prior lines", "after 4 prior lines", "with 2-4 prior lines"),
+        ("What was the median age in IKEMA?", "median age", "The median age was 64 years", "median PFS 35.7 months"),
+        ("伊沙妥昔单抗单药治疗的缓解率？", "monotherapy", "daratumumab monotherapy", "isatuximab-Pd"),
+        (
+            "ICARIA-MM PFS benefit by number of prior lines?",
+            "by number of prior lines",
+            "By prior lines, the HR was 0.70 after one line",
+            "after at least 2 prior lines including lenalidomide",
+        ),
+        ("CANDOR PFS benefit by age?", "by age", "0.57 in patients aged 65 or younger", "median PFS 28.4 months"),
+        ("KarMMa-3研究中既往4线治疗患者的PFS？", "4 prior lines", "4 prior lines", "2-4 prior lines"),
+    ],
+)
+def test_a_time_point_or_weight_asked_must_be_the_one_stated(
+    question: str, label: str, stated: str, not_stated: str
+) -> None:
+    pats = dict(asked_qualifiers(question))[label]
+    assert any(p.search(stated) for p in pats)
+    assert not any(p.search(not_stated) for p in pats)
+
+
+@pytest.mark.parametrize(
+    "question", ["DRd in patients 75 years or older?", "POLLUX研究中75岁及以上患者的疗效？", "What did CANDOR show?"]
+)
+def test_an_age_is_not_a_time_point(question: str) -> None:
+    assert not [x for x in _labels(question) if "year" in x]
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("daratumumab, lenalidomide and dexamethasone (D-Rd) vs Rd", True),
+        ("daratumumab plus VRd (D-VRd) vs VRd", True),
+        ("teclistamab plus daratumumab (Tec-Dara)", True),
+        ("after at least one prior line (including lenalidomide and a proteasome inhibitor) to isatuximab", False),
+        ("isatuximab (SARCLISA) is indicated with pomalidomide after 2 prior therapies including lenalidomide", False),
+        # a list of alternatives (two anti-CD38 antibodies) is not one regimen
+        ("In serum-spiking studies with daratumumab, isatuximab and elotuzumab", False),
+    ],
+)
+def test_drugs_named_together_as_one_regimen(text: str, together: bool) -> None:
+    drugs = ["daratumumab", "elotuzumab"] if "elotuzumab" in text else None
+    drugs = drugs or (["lenalidomide", "isatuximab"] if "isatuximab" in text else None)
+    drugs = drugs or (["teclistamab", "daratumumab"] if "teclistamab" in text else ["daratumumab", "lenalidomide"])
+    assert names_together(text, drugs, load_vocabulary(())) is together
