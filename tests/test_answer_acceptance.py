@@ -261,3 +261,17 @@ def test_selection_shapes_name_what_applies(real_assistant, question, studies, a
     assert a.direct_answer is not None and not a.missing
     assert all(s in a.direct_answer.text for s in studies)
     assert not any(x in a.direct_answer.text for x in absent)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the populations set the scene of a comparison; the table says which side reports them
+        "After one prior line, frail: DPd or IsaPd per ICARIA-MM?",
+        # the broader subgroup is asked beside the narrower one, and the trial reports the broader one
+        "On haemodialysis: did the renal-impairment subgroup of IKEMA benefit from IsaKd?",
+    ],
+)
+def test_populations_that_set_the_scene_do_not_decline_an_answerable_question(real_assistant, question) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained, a.missing

@@ -269,7 +269,16 @@ def qualifier_gaps(
         texts += claims
         if not any(p.search(x) for p in pats for x in texts):
             gaps.append(f"{' / '.join(trials)} ({label})")
-    for pop in analysis.entities.populations:
+    # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd per DREAMM-7?");
+    # the table says which side reports them. A narrower population asked beside its broader one ("dialysis pt ...
+    # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
+    asked = set(analysis.entities.populations)
+    populations = [
+        p
+        for p in analysis.entities.populations
+        if analysis.intent != "comparison" and not asked & set(v.population_broader.get(p, []))
+    ]
+    for pop in populations:
         pats = _population_patterns(guard, pop, broader=False)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
         texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
