@@ -272,11 +272,11 @@ def qualifier_gaps(
     # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd per DREAMM-7?");
     # the table says which side reports them. A narrower population asked beside its broader one ("dialysis pt ...
     # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
-    asked = set(analysis.entities.populations)
+    asked_pops = set(analysis.entities.populations)
     populations = [
         p
         for p in analysis.entities.populations
-        if analysis.intent != "comparison" and not asked & set(v.population_broader.get(p, []))
+        if analysis.intent != "comparison" and not asked_pops & set(v.population_broader.get(p, []))
     ]
     for pop in populations:
         pats = _population_patterns(guard, pop, broader=False)
