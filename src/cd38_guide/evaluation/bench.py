@@ -353,17 +353,24 @@ def pipeline_bench(
         theirs: list[float] = []
         retrieval: list[float] = []  # our hybrid retrieval alone: the same job as the llama-index retriever's
         encoder: list[float] = []
+        # Each rep times every question in one block per path (ours, our retrieval alone, llama-index), blocks
+        # alternating rep by rep so both see the same machine. Not question by question: torch's OpenMP workers and
+        # onnxruntime's query workers both spin briefly after a call, and interleaving single calls made each path
+        # pay for the other's spinning (two runs minutes apart on this machine: interleaved, ours 15.6 ms and
+        # llama-index 24.1 ms; in blocks, 11.0 and 14.4 ms).
         for _ in range(reps):
-            for q in questions:  # interleaved, so both see the same machine load
+            for q in questions:
                 t, c = time.perf_counter(), time.process_time()
                 answer = assistant.ask(q)
                 ours.append((time.perf_counter() - t) * 1000)
                 ours_cpu.append((time.process_time() - c) * 1000)
                 encoder.append(answer.timings_ms.get("embedding", 0.0))
+            for q in questions:
                 t = time.perf_counter()
                 assistant.retrieve(q)
                 retrieval.append((time.perf_counter() - t) * 1000)
-                if baseline is not None:
+            if baseline is not None:
+                for q in questions:
                     t = time.perf_counter()
                     baseline.retrieve(q)
                     theirs.append((time.perf_counter() - t) * 1000)
