@@ -21,7 +21,8 @@ from cd38_guide.errors import InputError
 from cd38_guide.facts import load_facts
 from cd38_guide.index.embedder import Embedder
 from cd38_guide.index.store import LoadedIndex, ensure_index
-from cd38_guide.question.analysis import analyse, fallback_query, focused_queries
+from cd38_guide.question.analysis import analyse
+from cd38_guide.question.queries import fallback_query, focused_queries
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary
 from cd38_guide.retrieve import Retrieval, Retriever, resolve_followup
 from cd38_guide.types import Answer

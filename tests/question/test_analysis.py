@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cd38_guide.corpus import load_corpus
-from cd38_guide.question.analysis import INTENTS, analyse, fallback_query, focused_queries, normalize
+from cd38_guide.question.analysis import INTENTS, analyse, normalize
 from cd38_guide.question.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,16 +99,6 @@ def test_analysis_is_deterministic() -> None:
         assert analyse(case["question"], tuple(glossary())) == first
 
 
-def test_focused_queries_one_per_named_drug() -> None:
-    a = analyse("Daratumumab and lenalidomide dose with DRd?", glossary())
-    assert a.intent == "dose"
-    queries = focused_queries(a)
-    assert len(queries) == 2
-    assert queries[0].startswith("daratumumab ") and queries[1].startswith("lenalidomide ")
-    assert all("dose" in q for q in queries)
-    assert focused_queries(analyse("isatuximab dose?", glossary())) == []
-
-
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -128,31 +118,6 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
     """A Chinese decline names what is missing in Chinese, never in the vocabulary's English key."""
     vocab = load_vocabulary(())
     assert set(vocab.aspects) == set(vocab.aspect_labels)
-
-
-@pytest.mark.parametrize(
-    ("question", "words"),
-    [
-        ("Can a patient on dara still get emergency blood?", "blood bank"),
-        ("Is that faint band on IFE the drug?", "immunofixation"),
-        ("Why do patients become resistant to daratumumab?", "CD38 expression"),
-    ],
-)
-def test_an_interference_question_has_a_fallback_query_in_the_evidence_words(question, words) -> None:
-    fallback = fallback_query(analyse(question))
-    assert fallback is not None and words in fallback[1]
-
-
-def test_other_intents_have_no_fallback_query() -> None:
-    assert fallback_query(analyse("What did CANDOR show?")) is None
-
-
-def test_a_dose_adjustment_for_a_population_gets_a_focused_query_even_for_one_drug() -> None:
-    """The label's renal statement rarely shares the question's words ("need reducing on haemodialysis")."""
-    a = analyse("Does lenalidomide need reducing on haemodialysis in DRd?")
-    assert a.intent == "dose_adjustment" and "dialysis" in a.entities.populations
-    assert focused_queries(a) == ["lenalidomide dose adjustment dialysis"]
-    assert focused_queries(analyse("Dose of lenalidomide in DRd?")) == []
 
 
 @pytest.mark.parametrize(

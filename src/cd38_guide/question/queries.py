@@ -1,0 +1,71 @@
+"""What to search for a question besides its own words: focused sub-queries and a fallback in the evidence's words.
+
+Question understanding decides these (from the analysis); retrieval only runs them. Kept apart from the analyser,
+which reads the question, because these are queries written for the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.vocabulary import load_vocabulary
+
+_FOCUS_WORDS = {
+    "dose_adjustment": "dose adjustment",
+    "dose": "dose schedule",
+    "toxicity": "adverse events",
+    "outcome": "results",
+    "comparison": "results",
+}
+
+
+_LAB_TEST = re.compile(r"spep|\bife\b|immunofix|electrophores|m-?spike|\bband|paraprotein|response|免疫固定|电泳", re.I)
+_INTERFERENCE_FOCUS = {
+    False: "anti-CD38 antibody interference with pre-transfusion blood bank testing",
+    True: "anti-CD38 antibody interference with serum protein electrophoresis and immunofixation",
+}
+
+
+def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
+    """(cue name, query): a query in the evidence's own words, for when the question's words found none of it.
+
+    "Can a patient on dara still get emergency blood?" is an interference question sharing no word with the
+    blood-bank passages, "why do patients become resistant to dara?" none with the CD38-loss and complement
+    passages; the caller searches the query only if the question's own top hits miss the named cue
+    (``intent_cues`` in the vocabulary).
+    """
+    if analysis.intent == "interference":
+        return "interference", _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
+    if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
+        return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
+    return None
+
+
+def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
+    """Short English queries, one per named subject, for a second look when the question mixes several.
+
+    "CrCl 40, DRd: lenalidomide starting dose? does daratumumab need reducing?" searches "lenalidomide dose
+    adjustment renal" and "daratumumab dose adjustment renal" too, so each drug's own statement is found.
+    """
+    if analysis.asks_design and analysis.entities.trials:
+        # "IRAKLIA washout before entry?": the trial's own design and eligibility passage.
+        return [f"{t} design eligibility" for t in analysis.entities.trials[:limit]]
+    if analysis.intent == "rechallenge":
+        # Whatever the case details, a rechallenge question is answered first by what is known of the washout.
+        return ["anti-CD38 antibody rechallenge after a washout period"]
+    e = analysis.entities
+    if analysis.intent == "selection" and e.populations:
+        # "Which regimen for a patient on dialysis?": the population's own evidence, not regimen-choice generalities.
+        return [f"anti-CD38 antibody in {p} patients" for p in e.populations[:limit]]
+    if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
+        return []
+    history = load_vocabulary(()).refractory_drugs(e.populations)  # "len-refractory": lenalidomide is history
+    subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone" and d not in history]] or list(e.regimens)
+    # One subject in English is searched well as asked, except a dose adjustment for a population ("does len
+    # need reducing on haemodialysis?"), whose label statement rarely shares the question's words.
+    adjusting = analysis.intent == "dose_adjustment" and bool(e.populations)
+    if len(subjects) < 2 and analysis.language == "en" and not adjusting:
+        return []
+    extra = " ".join([_FOCUS_WORDS[analysis.intent], *e.endpoints, *e.populations])
+    return [f"{s} {extra}" for s in subjects[:limit]]

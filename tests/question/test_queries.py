@@ -1,0 +1,54 @@
+"""Focused sub-queries and fallback queries: what is searched besides the question's own words."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from cd38_guide.corpus import load_corpus
+from cd38_guide.question.analysis import analyse
+from cd38_guide.question.queries import fallback_query, focused_queries
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@lru_cache(maxsize=1)
+def glossary():  # type: ignore[no-untyped-def]
+    return load_corpus([ROOT / "corpus"]).glossary
+
+
+def test_focused_queries_one_per_named_drug() -> None:
+    a = analyse("Daratumumab and lenalidomide dose with DRd?", glossary())
+    assert a.intent == "dose"
+    queries = focused_queries(a)
+    assert len(queries) == 2
+    assert queries[0].startswith("daratumumab ") and queries[1].startswith("lenalidomide ")
+    assert all("dose" in q for q in queries)
+    assert focused_queries(analyse("isatuximab dose?", glossary())) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Can a patient on dara still get emergency blood?", "blood bank"),
+        ("Is that faint band on IFE the drug?", "immunofixation"),
+        ("Why do patients become resistant to daratumumab?", "CD38 expression"),
+    ],
+)
+def test_an_interference_question_has_a_fallback_query_in_the_evidence_words(question, words) -> None:
+    fallback = fallback_query(analyse(question))
+    assert fallback is not None and words in fallback[1]
+
+
+def test_other_intents_have_no_fallback_query() -> None:
+    assert fallback_query(analyse("What did CANDOR show?")) is None
+
+
+def test_a_dose_adjustment_for_a_population_gets_a_focused_query_even_for_one_drug() -> None:
+    """The label's renal statement rarely shares the question's words ("need reducing on haemodialysis")."""
+    a = analyse("Does lenalidomide need reducing on haemodialysis in DRd?")
+    assert a.intent == "dose_adjustment" and "dialysis" in a.entities.populations
+    assert focused_queries(a) == ["lenalidomide dose adjustment dialysis"]
+    assert focused_queries(analyse("Dose of lenalidomide in DRd?")) == []
