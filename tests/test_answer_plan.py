@@ -275,3 +275,9 @@ def test_a_trial_with_two_experimental_arms_speaks_through_its_own_regimen(world
     text = " ".join(c.text for c in plan.claims)
     assert "77.6%" in text and "81.3%" not in text and not plan.missing
     _grounded(world, plan)
+
+
+def test_a_comparison_of_something_other_than_results_gets_no_results_table(world) -> None:
+    """ "Dara vs isa epitopes?" asks a mechanism: the quotes answer it, not a PFS/OS table."""
+    assert _plan(world, "What is the difference between daratumumab and isatuximab epitopes?").empty
+    assert not _plan(world, "DPd vs IsaPd?").empty

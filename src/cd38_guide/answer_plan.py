@@ -292,6 +292,8 @@ class Planner:
 
     def comparison(self, analysis: QuestionAnalysis) -> Plan:
         """Both sides of an 'A vs B' question: head-to-head when one trial compared them, else a table."""
+        if analysis.entities.attributes and not analysis.entities.endpoints:
+            return Plan()  # "dara vs isa epitopes?", "dose of DVd vs DPd?": the quotes answer, not a results table
         lang = analysis.language
         a, b = analysis.sides[0], analysis.sides[1]
         pops = self._populations(analysis)

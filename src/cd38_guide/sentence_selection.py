@@ -33,7 +33,10 @@ DESIGN = re.compile(
     r"primary endpoint was|design|were excluded|exclusions?|had to be|comparing|comparator|control arms?)\b",
     re.IGNORECASE,
 )
-RESULT = re.compile(r"\b(median|hazard|HR|response|survival|negativity|vs)\b", re.IGNORECASE)
+# A trial stopped early for futility has a result too (LYNX), though it carries no figure.
+RESULT = re.compile(
+    r"\b(median|hazard|HR|response|survival|negativity|vs|futility|stopped early|terminated early)\b", re.IGNORECASE
+)
 # Sentences in which the corpus records that a point could not be verified: evidence of absence for that
 # point only; they are never quoted as an answer.
 GAP = re.compile(r"\bnot (verified|read|captured|found)\b|\bunverified\b", re.IGNORECASE)
