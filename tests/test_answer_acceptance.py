@@ -275,3 +275,22 @@ def test_selection_shapes_name_what_applies(real_assistant, question, studies, a
 def test_populations_that_set_the_scene_do_not_decline_an_answerable_question(real_assistant, question) -> None:
     a = real_assistant.ask(question)
     assert not a.abstained, a.missing
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("What grade of infusion reaction stops daratumumab permanently?", True),  # only isatuximab's label says
+        ("Should the dara infusion rate be slowed after a reaction?", True),
+        ("After a grade 2 isatuximab infusion reaction, at what rate is the infusion resumed?", False),
+    ],
+)
+def test_managing_an_infusion_reaction_is_answered_only_from_the_named_drugs_label(
+    real_assistant, question, declined
+) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained is declined
+    if declined:
+        assert "infusion reaction management" in (a.missing or "")
+    else:
+        assert "half the initial rate" in a.answer
