@@ -16,7 +16,7 @@ from cd38_guide.answer import compose
 from cd38_guide.answer_plan import Planner
 from cd38_guide.config import Settings
 from cd38_guide.corpus import Corpus, load_corpus
-from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.entity_guard import EntityGuard, found_in
 from cd38_guide.errors import InputError
 from cd38_guide.facts import load_facts
 from cd38_guide.index.embedder import Embedder
@@ -169,11 +169,8 @@ class Assistant:
         focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
         fallback = fallback_query(analysis)
         cue = self.vocabulary.cue(fallback[0]) if fallback else None
-        if (
-            fallback
-            and cue
-            and not any(cue.search(self.corpus.passages[h.passage_id].text) for h in retrieval.hits[:FALLBACK_WINDOW])
-        ):
+        top = [self.corpus.passages[h.passage_id].text for h in retrieval.hits[:FALLBACK_WINDOW]]
+        if fallback and cue and not any(found_in(cue, text) for text in top):
             focused.append(self.retriever.search(fallback[1], top_k))
         if focused:
             retrieval = self.retriever.interleave(retrieval, focused)
