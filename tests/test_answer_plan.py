@@ -281,3 +281,27 @@ def test_a_comparison_of_something_other_than_results_gets_no_results_table(worl
     """ "Dara vs isa epitopes?" asks a mechanism: the quotes answer it, not a PFS/OS table."""
     assert _plan(world, "What is the difference between daratumumab and isatuximab epitopes?").empty
     assert not _plan(world, "DPd vs IsaPd?").empty
+
+
+@pytest.mark.parametrize(
+    ("question", "excluded"),
+    [
+        ("Which anti-CD38 combination suits a patient refractory to both len and bortezomib?", "or bortezomib"),
+        ("哪种抗CD38方案适合来那度胺和硼替佐米双耐药的患者？", "或硼替佐米"),
+    ],
+)
+def test_every_drug_the_disease_is_refractory_to_rules_its_regimens_out(world, question, excluded) -> None:
+    """Refractory to lenalidomide and bortezomib: DVd (bortezomib) is as unusable as DRd; the caveat names both."""
+    plan = _plan(world, question)
+    named = " ".join(c.text for c in plan.claims)
+    assert "DKd" in named and "DPd" in named
+    assert "DVd" not in named and "DRd" not in named
+    assert excluded in plan.caveat
+    _grounded(world, plan)
+
+
+def test_progression_on_antibody_maintenance_is_past_the_class(world) -> None:
+    plan = _plan(world, "Best option after progression on daratumumab maintenance?")
+    assert plan.lead.startswith("Study results in anti-CD38-refractory disease"), plan.lead
+    named = " ".join(c.text for c in plan.claims)
+    assert "MAMMOTH" in named and not any(code in named for code in ("DKd", "DPd", "IsaKd"))

@@ -369,7 +369,9 @@ class Planner:
         second = next((s for _, s in evidence[1:] if s.get("rows") and not s.get("excludes_drug")), {})
         seconds: list[str] = []
         text = re.compile(spec["text"], re.IGNORECASE)
-        excluded = spec.get("excludes_drug")
+        # Every drug the disease is refractory to rules its regimens out ("refractory to len and bortezomib").
+        history = [d for d in analysis.entities.refractory_drugs if self.vocab.drug_class.get(d) != "anti_cd38"]
+        excluded = list(dict.fromkeys([*([spec["excludes_drug"]] if spec.get("excludes_drug") else []), *history]))
         plan = Plan()
         # "Is DPd a good choice ...?", "is daratumumab suitable ...?": the named regimen or antibody's triplets only.
         antibodies = [d for d in analysis.entities.named_drugs if self.vocab.drug_class.get(d) == "anti_cd38"]
@@ -378,10 +380,10 @@ class Planner:
         ]
         # "Is DRd reasonable after len maintenance?": the named regimen holds the drug the disease is (or may be)
         # refractory to; the caveat says so, and the regimens studied in that disease are listed instead.
-        ruled_out = [c for c in named if excluded and excluded in self.vocab.regimens[c].drugs]
+        ruled_out = [c for c in named if set(excluded) & set(self.vocab.regimens[c].drugs)]
         named = [c for c in named if c not in ruled_out]
         for code in named or ANTI_CD38_TRIPLETS:
-            if excluded and excluded in self.vocab.regimens[code].drugs:
+            if set(excluded) & set(self.vocab.regimens[code].drugs):
                 continue
             for trial in self._trials_for(code)[:1]:
                 row = self.best_row(trial, "PFS", spec.get("rows", [])) if spec.get("rows") else None
@@ -414,28 +416,34 @@ class Planner:
                 if lang == "zh"
                 else f"Anti-CD38 regimens with trial evidence in {where}:"
             )
-            drug = self.vocab.drug_label(excluded, lang) if excluded else ""
+            labels = [self.vocab.drug_label(d, lang) for d in excluded]
+            drug = ("或" if lang == "zh" else " or ").join(labels)
             if spec.get("refractoriness_unstated"):
+                kept = self.vocab.drug_label(spec["excludes_drug"], lang)  # the maintenance drug
                 plan.lead = (
-                    f"若疾病在{drug}维持治疗期间进展（{label}）：" + plan.lead
+                    f"若疾病在{kept}维持治疗期间进展（{label}）：" + plan.lead
                     if lang == "zh"
-                    else f"If the disease progressed on {drug} maintenance ({label}): "
+                    else f"If the disease progressed on {kept} maintenance ({label}): "
                     + plan.lead[0].lower()
                     + plan.lead[1:]
                 )
                 plan.caveat = (
-                    f"问题未说明疾病是否在{drug}治疗期间进展；含{drug}的方案未列出。"
+                    f"问题未说明疾病是否在{kept}治疗期间进展；含{drug}的方案未列出。"
                     if lang == "zh"
-                    else f"Whether the disease progressed on {drug} was not stated; regimens containing {drug} "
+                    else f"Whether the disease progressed on {kept} was not stated; regimens containing {drug} "
                     "are not listed."
                 )
             elif excluded:
                 plan.caveat = (
                     f"含{drug}的方案未列出（疾病对其难治）。"
                     if lang == "zh"
-                    else f"Regimens containing {drug} are not listed, since the disease is refractory to it."
+                    else f"Regimens containing {drug} are not listed, since the disease is refractory to "
+                    + ("them." if len(labels) > 1 else "it.")
                 )
             if ruled_out:
-                codes = ", ".join(ruled_out)
-                plan.caveat += f"{codes}含{drug}。" if lang == "zh" else f" {codes} contains {drug}."
+                for code in ruled_out:
+                    held = [self.vocab.drug_label(d, lang) for d in excluded if d in self.vocab.regimens[code].drugs]
+                    plan.caveat += (
+                        f"{code}含{'和'.join(held)}。" if lang == "zh" else f" {code} contains {' and '.join(held)}."
+                    )
         return plan

@@ -133,6 +133,25 @@ def test_dara_len_dex_progression_reads_lenalidomide_refractory() -> None:
         assert not any("has not had lenalidomide" in r for r in report.regimen(code).reasons)
 
 
+@pytest.mark.parametrize(
+    ("text", "lenalidomide", "bortezomib"),
+    [
+        ("80-year-old, one prior line with VRd, not len-refractory, considering DVd", "exposed", None),
+        ("68 yo, non-lenalidomide-refractory, 2 prior lines", "exposed", None),
+        ("70岁，来那度胺维持治疗后复发", "exposed", None),  # relapse after maintenance ended: not refractory
+        ("72岁，来那度胺维持2年后进展", "refractory", None),  # progression during it
+        ("75岁，来那度胺和硼替佐米双耐药", "refractory", "refractory"),
+        ("70 yo, refractory to both lenalidomide and bortezomib", "refractory", "refractory"),
+    ],
+)
+def test_negated_and_coordinated_refractoriness(text: str, lenalidomide: str, bortezomib: str | None) -> None:
+    reading = read_patient(text)
+    assert reading is not None, text
+    assert reading.profile.exposure.lenalidomide == lenalidomide
+    if bortezomib:
+        assert reading.profile.exposure.bortezomib == bortezomib
+
+
 def test_each_agent_keeps_its_timing_and_the_most_recent_counts() -> None:
     reading, report = _report("72-year-old man, isatuximab 8 months ago, daratumumab 2 months ago, can I rechallenge?")
     assert (reading.facts.isatuximab_months, reading.facts.daratumumab_months) == (8.0, 2.0)

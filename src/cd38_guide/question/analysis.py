@@ -15,6 +15,9 @@ from pydantic import Field
 
 from cd38_guide.corpus.glossary import GlossaryEntry
 from cd38_guide.corpus.sentences import question_language
+from cd38_guide.question.patient.drugs import read_drugs
+from cd38_guide.question.patient.lexicon import lexicon
+from cd38_guide.question.patient.reader import normalise
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary, may_match
 from cd38_guide.types import Frozen, Language
 
@@ -126,6 +129,11 @@ class Entities(Frozen):
     aspects: tuple[str, ...] = Field(
         default=(), description="Clinical aspects at the corpus's edge (other diseases, vaccines, procedures ...)."
     )
+    refractory_drugs: tuple[str, ...] = Field(
+        default=(),
+        description="Drugs the disease is said to be refractory to (history, not what is asked about): "
+        "'refractory to len and bortezomib', 'progression on DRd', '来那度胺和硼替佐米双耐药'.",
+    )
 
 
 class QuestionAnalysis(Frozen):
@@ -221,6 +229,13 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     refractory = [r for r in regimens if any(_refractory_at(text, s, e) for s, e in spans[r])]
     populations = [name for _, name in _found(vocab.populations, text, negatable=True)]
     populations += [p for r in refractory for p in vocab.refractory_to(r) if p not in populations]
+    # Single drugs the disease is refractory to, read as the patient-fact reader reads them ("refractory to both
+    # len and bortezomib", "progression on dara maintenance"): each adds its refractory population, if it has one.
+    reading = read_drugs(normalise(text), lexicon())
+    stated = [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
+    populations += [p for d in stated for p in vocab.refractory_populations_of(d) if p not in populations]
+    history = [*stated, *(d for r in refractory for d in vocab.regimens[r].drugs)]
+    history += sorted(vocab.refractory_drugs(populations))
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
     endpoints = [name for _, name in _found(vocab.finders["endpoints"], text)]
@@ -235,6 +250,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),
+        refractory_drugs=tuple(d for d in dict.fromkeys(history) if vocab.drug_class.get(d, "steroid") != "steroid"),
     )
 
 

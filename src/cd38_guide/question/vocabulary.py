@@ -148,14 +148,15 @@ class Vocabulary:
         """The intent or attribute cue called ``name``."""
         return self.intent_cues.get(name) or self.attribute_cues.get(name)
 
+    def refractory_populations_of(self, drug: str) -> list[str]:
+        """The population a disease refractory to ``drug`` belongs to, by drug or by its class (if any)."""
+        found = self.refractory_populations.get(drug) or self.refractory_populations.get(self.drug_class.get(drug, ""))
+        return [found] if found else []
+
     def refractory_to(self, regimen: str) -> list[str]:
         """The populations a disease refractory to ``regimen`` belongs to (DRd: lenalidomide- and anti-CD38-)."""
         drugs = self.regimens[regimen].drugs if regimen in self.regimens else ()
-        found = [
-            self.refractory_populations.get(d) or self.refractory_populations.get(self.drug_class.get(d, ""))
-            for d in drugs
-        ]
-        return list(dict.fromkeys(p for p in found if p))
+        return list(dict.fromkeys(p for d in drugs for p in self.refractory_populations_of(d)))
 
     def population_patterns(self, population: str) -> list[re.Pattern[str]]:
         """Patterns of a population and of the broader ones that cover it (dialysis is covered by renal)."""

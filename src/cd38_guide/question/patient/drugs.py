@@ -125,6 +125,13 @@ def _groups(text: str, inside: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+# "来那度胺维持2年后进展" (on it); not "维持(治疗)后复发" (after it ended)
+_PROGRESSED_ON = re.compile(
+    r"^(?!\s*(?:治疗|therapy|treatment)?\s*(?:后|after))[^,;]{0,12}?(?:进展|复发|progress|relaps)"
+)
+_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnon|\bnever|非|不是)[\s-]*$")
+
+
 def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str | None, bool]:
     """(status, explicitly not refractory) for a drug group between ``prefix`` and ``suffix``."""
     c = lex.cues
@@ -133,6 +140,8 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         return "naive", False
     if c["not_ref"].search(prefix[-25:]) or c["not_ref"].search(head):
         return "exposed", True
+    if _NEGATION_BEFORE.search(prefix[-10:]) and c["ref_after"].match(head):
+        return "exposed", True  # "not len-refractory", "non-dara-refractory"
     # "9个月前难治", "6 months ago, refractory": the cue may follow the time since the last dose.
     after_time = _TIME_FIRST.sub(" ", head, count=1)
     # "relapsed 18 months after ASCT on lenalidomide": a time or "after" between the verb and "on"; never
@@ -147,8 +156,8 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
         return "refractory", False
     if re.match(r"^\s*(?:x|×)\s*\d+\s*(?:cycles?|courses?)", head):  # "DVd x 8 cycles"
         return "exposed", False
-    if history and re.match(r"^(?!\s*(?:后|after))[^,;]{0,12}?(?:进展|复发|progress|relaps)", head):
-        return "refractory", False  # "来那度胺维持2年后进展" (on it); not "维持后复发" (after it ended)
+    if history and _PROGRESSED_ON.match(head):
+        return "refractory", False  # "来那度胺维持2年后进展" (on it); not "维持(治疗)后复发" (after it ended)
     if c["future"].search(prefix[-25:]):
         return None, False
     if re.search(r"(?:lines?\W{0,3}\d*|^\s*\d+|线治疗|线)\s*\(\s*$", prefix):  # "prior lines: 3 (VMP, Rd, PVd)"
