@@ -232,7 +232,9 @@ def qualifier_gaps(
     asked_of = named_trial or (
         analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints)
     )
-    if not trials or not (analysis.intent == "outcome" or (asked_of and analysis.intent in ("comparison", "toxicity"))):
+    # A result asked of a named trial's retreatment ("What share of LYNX patients responded?") is asked the same way.
+    asked_in = ("comparison", "toxicity", "rechallenge")
+    if not trials or not (analysis.intent == "outcome" or (asked_of and analysis.intent in asked_in)):
         return []
     strong = candidates[:ASPECT_WINDOW]
     gaps = []
