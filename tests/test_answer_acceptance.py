@@ -296,3 +296,28 @@ def test_managing_an_infusion_reaction_is_answered_only_from_the_named_drugs_lab
         assert "infusion reaction management" in (a.missing or "")
     else:
         assert "half the initial rate" in a.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Does daratumumab affect the platelet count measurement?", "platelet"),
+        ("Does daratumumab affect the troponin assay?", "troponin"),
+        ("Does daratumumab interfere with HLA crossmatching before transplant?", "HLA"),
+    ],
+)
+def test_an_interference_question_about_a_test_the_evidence_never_names_is_declined(
+    real_assistant, question: str, missing: str
+) -> None:
+    """The blood-bank and SPEP passages are about those tests only: they do not answer for another one."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing and "interference" in a.missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Does dara interfere with Kell typing?", "Does isatuximab cause a falsely positive Coombs test?"],
+)
+def test_an_interference_question_about_a_covered_test_is_answered(real_assistant, question: str) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and any(c.document_id == "bloodbank" for c in a.citations)

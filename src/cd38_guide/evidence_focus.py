@@ -13,7 +13,7 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
-from cd38_guide.evidence_qualifiers import asked_qualifiers, combination_gaps
+from cd38_guide.evidence_qualifiers import asked_qualifiers, combination_gaps, interference_gaps
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
@@ -189,6 +189,7 @@ def subject_gaps(
         *population_gaps(analysis, guard, candidates, plan),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
+        *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from cd38_guide.answer_plan import Plan
 from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.index.lexical import tokenize
+from cd38_guide.query_terms import is_rare_word
 from cd38_guide.question.analysis import JOINER, QuestionAnalysis
 from cd38_guide.question.vocabulary import Vocabulary
 from cd38_guide.sentence_selection import Candidate
@@ -174,3 +176,43 @@ def combination_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: lis
     if any(names_together(x, drugs, guard.vocab) for x in texts):
         return []
     return [" + ".join(drugs)]
+
+
+# A test named in a question: the one or two words before a word for a test ("platelet count", "troponin assay",
+# "HLA crossmatching").
+_NAMED_TEST = re.compile(
+    r"((?:[A-Za-z][\w-]* ){1,2})(?:counts?|assays?|tests?|testing|levels?|measurements?|typing|crossmatch\w*|scans?)\b"
+)
+
+
+def interference_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "Does daratumumab affect the platelet count?": an interference question naming a test the interference
+    evidence never speaks of is declined, not answered with the blood-bank or SPEP passages.
+
+    The test is named by a specific word (rare in general English, not a drug, not one of the interference
+    vocabulary's own words such as "crossmatch" or "Coombs") right before a word for a test; the strong quotes'
+    interference passages must mention it.
+    """
+    if analysis.intent != "interference" or analysis.language != "en":
+        return []
+    v = guard.vocab
+    # The interference vocabulary's own words (crossmatch, Coombs, SPEP) name what the evidence covers.
+    known = " ".join(p.pattern for p in v.attributes.get("interference", [])).lower()
+    cue = v.intent_cues.get("interference")
+    texts = {c.pid: guard.passages[c.pid] for c in strong}
+    stems = {
+        t
+        for p in texts.values()
+        if cue is None or cue.search(p.text)
+        for t in tokenize(f"{p.title} {p.heading} {p.text}")
+    }
+    missing = []
+    for m in _NAMED_TEST.finditer(analysis.normalized):
+        for word in m.group(1).split():
+            if word.lower() in known or not is_rare_word(word):
+                continue
+            if any(p.search(word) for pats in v.drugs.values() for p in pats):
+                continue
+            if not stems.intersection(tokenize(word)):
+                missing.append(word)
+    return [f"interference with {' '.join(missing)} testing"] if missing else []
