@@ -321,3 +321,10 @@ def test_an_interference_question_about_a_test_the_evidence_never_names_is_decli
 def test_an_interference_question_about_a_covered_test_is_answered(real_assistant, question: str) -> None:
     a = real_assistant.ask(question)
     assert not a.abstained and any(c.document_id == "bloodbank" for c in a.citations)
+
+
+def test_holding_an_antibody_for_a_cytopenia_is_answered_from_the_delay_statement(real_assistant) -> None:
+    """ "Hold" and "reduce" ask how the dose is managed: the labels delay, never reduce, the antibody."""
+    a = real_assistant.ask("Do we hold isatuximab for platelets under 25?")
+    assert a.intent == "dose_adjustment" and not a.abstained
+    assert a.citations[0].passage_id == "cytopenia-dose-delay" and "delayed" in a.answer

@@ -55,7 +55,7 @@ _INSTRUCTION = re.compile(
 )
 _COMPARE = re.compile(
     r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|difference between|differ|head[- ]to[- ]head)\b"
-    r"|\bor\b|比较|相比|对比|还是|哪个更|哪个好|区别|差异|与.{1,12}相比|比べ",
+    r"|\bor\b|比较|相比|对比|还是|哪(个|一个|种)[^，。？]{0,12}(更|好)|区别|差异|与.{1,12}相比|比べ",
     re.IGNORECASE,
 )
 _SELECT = re.compile(
