@@ -328,3 +328,10 @@ def test_holding_an_antibody_for_a_cytopenia_is_answered_from_the_delay_statemen
     a = real_assistant.ask("Do we hold isatuximab for platelets under 25?")
     assert a.intent == "dose_adjustment" and not a.abstained
     assert a.citations[0].passage_id == "cytopenia-dose-delay" and "delayed" in a.answer
+
+
+def test_a_question_in_traditional_characters_is_answered_as_in_simplified(real_assistant) -> None:
+    traditional = real_assistant.ask("達雷妥尤單抗皮下注射的劑量是多少？")
+    simplified = real_assistant.ask("达雷妥尤单抗皮下注射的剂量是多少？")
+    assert not traditional.abstained and "1800 mg" in traditional.answer
+    assert [c.passage_id for c in traditional.citations] == [c.passage_id for c in simplified.citations]

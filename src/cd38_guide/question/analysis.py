@@ -18,6 +18,7 @@ from cd38_guide.corpus.sentences import question_language
 from cd38_guide.question.patient.drugs import read_drugs
 from cd38_guide.question.patient.lexicon import lexicon
 from cd38_guide.question.patient.reader import normalise
+from cd38_guide.question.script import to_simplified
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary, may_match
 from cd38_guide.types import Frozen, Language
 
@@ -65,7 +66,7 @@ _SELECT = re.compile(
     r"reasonable|a good (choice|option)|"
     r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
-    r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪种方案|哪个方案|哪些方案|用什么方案|推荐(?!剂量)|方案有哪些|适合"
+    r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪(种|个|些)[^，。？]{0,10}方案|用哪(种|个)|用什么[^，。？]{0,10}方案|推荐(?!剂量)|方案有哪些|适合"
     r"|選択",
     re.IGNORECASE,
 )
@@ -162,8 +163,8 @@ class QuestionAnalysis(Frozen):
 
 
 def normalize(text: str, vocab: Vocabulary) -> str:
-    """Spell out clinical shorthand and fix common typos (whole words only)."""
-    out = text
+    """Spell out clinical shorthand and fix common typos (whole words only); traditional Chinese as simplified."""
+    out = to_simplified(text)
     lowered, ascii_text = out.lower(), out.isascii()
     for pattern, replacement in vocab.shorthand:
         if may_match(pattern, out, lowered, ascii_text):

@@ -26,6 +26,7 @@ from cd38_guide.question.patient.findings import (
 from cd38_guide.question.patient.lexicon import lexicon
 from cd38_guide.question.patient.model import AGENTS, PARTNERS, PatientFacts
 from cd38_guide.question.patient.numbers import fmt
+from cd38_guide.question.script import to_simplified
 from cd38_guide.rules.engine import unknown_fields
 from cd38_guide.rules.io import validate_profile
 from cd38_guide.rules.models import PatientProfile
@@ -46,8 +47,8 @@ class PatientReading(Frozen):
 
 
 def normalise(question: str) -> str:
-    """NFKC (full-width digits and punctuation to ASCII), lower case, every dash to '-', µ to μ."""
-    text = unicodedata.normalize("NFKC", question).lower()
+    """NFKC (full-width digits and punctuation to ASCII), simplified Chinese, lower case, every dash to "-", µ to μ."""
+    text = to_simplified(unicodedata.normalize("NFKC", question)).lower()
     return re.sub(r"[\u2010-\u2015\u2212]", "-", text)
 
 
