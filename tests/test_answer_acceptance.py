@@ -335,3 +335,17 @@ def test_a_question_in_traditional_characters_is_answered_as_in_simplified(real_
     simplified = real_assistant.ask("达雷妥尤单抗皮下注射的剂量是多少？")
     assert not traditional.abstained and "1800 mg" in traditional.answer
     assert [c.passage_id for c in traditional.citations] == [c.passage_id for c in simplified.citations]
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "amount"),
+    [
+        ("DKd方案中卡非佐米的剂量是多少？", "candor-design", "20/56 mg/m²"),
+        ("IsaKd中卡非佐米的剂量？", "ikema-design", "56 mg/m²"),
+        ("Dexamethasone dose in DRd for patients over 75?", "dexamethasone-elderly-dose", "20 mg"),
+    ],
+)
+def test_a_partner_drugs_dose_leads_with_the_sentence_that_doses_it(real_assistant, question, passage, amount) -> None:
+    """ "Carfilzomib dose in DKd": not the sentence giving daratumumab 1800 mg "plus carfilzomib"."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.citations[0].passage_id == passage and amount in a.sentences[0].text

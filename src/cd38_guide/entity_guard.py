@@ -16,6 +16,8 @@ from cd38_guide.question.vocabulary import Vocabulary, term_pattern
 from cd38_guide.types import Passage
 
 # A statement about anti-CD38 antibodies as a class is about each of them.
+_AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg|units)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;]\s")
 _CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
 
 # Drugs that appear in nearly every regimen: naming them does not make a question about them.
@@ -69,12 +71,15 @@ class EntityGuard:
         self.passage_about = lru_cache(maxsize=16384)(self._passage_about)  # type: ignore[method-assign]
         self._all_drugs = lru_cache(maxsize=32768)(self._drugs_named)
         self.names_something = lru_cache(maxsize=32768)(self._names_something)  # type: ignore[method-assign]
+        self.doses = lru_cache(maxsize=32768)(self._doses)
 
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
         e = analysis.entities
         history = self.refractory_drugs(e.populations)
-        drugs = [d for d in e.named_drugs if d not in _BACKGROUND_DRUGS and d not in history]
+        # Dexamethasone is in nearly every regimen; it is the subject only when its own dose is asked.
+        background = frozenset() if analysis.intent in ("dose", "dose_adjustment") else _BACKGROUND_DRUGS
+        drugs = [d for d in e.named_drugs if d not in background and d not in history]
         return list(dict.fromkeys([*e.trials, *e.regimens, *drugs]))
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
@@ -141,6 +146,33 @@ class EntityGuard:
             or any(p.search(text) for ps in v.trial_patterns.values() for p in ps)
             or any(p.search(text) for ps in v.regimen_patterns.values() for p in ps)
         )
+
+    def _doses(self, text: str, drug: str) -> bool:
+        """Does ``text`` give an amount of ``drug``: an amount whose drug, in its clause, is ``drug``?
+
+        An amount belongs to the drug named last before it in its clause, else to the first after it, else (a
+        clause naming no drug) to the last named before it:
+        "Carfilzomib was given twice weekly at 20/56 mg/m², intravenous daratumumab as 8 mg/kg" doses both;
+        "daratumumab 1800 mg plus carfilzomib" and "isatuximab 10 mg/kg with carfilzomib" dose no carfilzomib.
+        """
+        names = sorted(
+            (m.start(), m.end(), d)
+            for d in self.drugs_in(text)
+            for p in self.vocab.drug_names(d)
+            for m in p.finditer(text)
+        )
+        for amount in _AMOUNT.finditer(text):
+            start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, amount.start())), default=0)
+            end = next((m.start() for m in _CLAUSE_END.finditer(text, amount.end())), len(text))
+            before = [d for a, b, d in names if start <= a and b <= amount.start()]
+            after = [d for a, b, d in names if amount.end() <= a and b <= end]
+            # No drug in its clause ("reduced dexamethasone for older patients, typically from 40 mg to 20 mg"):
+            # the drug named last before it.
+            earlier = [d for a, b, d in names if b <= amount.start()]
+            owner = before[-1] if before else after[0] if after else earlier[-1] if earlier else None
+            if owner == drug:
+                return True
+        return False
 
     def _drugs_named(self, text: str) -> tuple[str, ...]:
         return tuple(d for d in self.vocab.drug_class if any(p.search(text) for p in self.vocab.drug_names(d)))

@@ -97,6 +97,11 @@ def score_sentences(
     q = retrieval.query
     wants_figure = bool(_QUANTITY.search(q.text))
     subjects = guard.subjects(analysis) if guard and analysis else []
+    # A dose asked of a named drug ("carfilzomib dose in DKd"): a sentence is about it when it gives its amount,
+    # not when it names it beside another drug's amount.
+    dosed = (
+        [d for d in subjects if guard and d in guard.vocab.drug_class] if analysis and analysis.intent == "dose" else []
+    )
     rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
     endpoint_patterns = []
     if analysis and guard:
@@ -133,6 +138,8 @@ def score_sentences(
             about = False
             if guard and subjects:
                 about = any(guard.sentence_about(p.id, text, s) for s in subjects)
+                if dosed and has_digit:
+                    about = any(guard.doses(text, d) for d in dosed)
                 if about:
                     score += settings.subject_bonus
                 elif rivals and guard.drugs_in(text, rivals):

@@ -1,0 +1,50 @@
+"""The entity guard: what a sentence is about (entity_guard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cd38_guide.corpus import load_corpus
+from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.question.analysis import analyse
+from cd38_guide.question.vocabulary import load_vocabulary
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def guard() -> EntityGuard:
+    corpus = load_corpus([CORPUS])
+    return EntityGuard(load_vocabulary(tuple(corpus.glossary)), corpus.passages)
+
+
+CANDOR = (
+    "Carfilzomib was given twice weekly at 20/56 mg/m², intravenous daratumumab as 8 mg/kg on days 1-2 of cycle 1 "
+    "and then on the 16 mg/kg schedule, and dexamethasone 40 mg weekly (20 mg for patients older than 75)."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "doses"),
+    [
+        (CANDOR, "carfilzomib", True),
+        (CANDOR, "daratumumab", True),
+        (CANDOR, "dexamethasone", True),
+        (CANDOR, "isatuximab", False),
+        ("LYNX gave subcutaneous daratumumab 1800 mg plus carfilzomib (D-Kd).", "carfilzomib", False),
+        ("Isatuximab is dosed at 10 mg/kg with carfilzomib and dexamethasone.", "carfilzomib", False),
+        ("16 mg/kg daratumumab is given weekly in weeks 1-8.", "daratumumab", True),
+        ("Carfilzomib raised blood pressure in 12% of patients.", "carfilzomib", False),
+        ("Trials reduced dexamethasone for older patients, typically from 40 mg to 20 mg.", "dexamethasone", True),
+    ],
+)
+def test_an_amount_belongs_to_the_drug_named_before_it_in_its_clause(guard, text, drug, doses) -> None:
+    assert guard.doses(text, drug) is doses
+
+
+def test_dexamethasone_is_a_subject_only_when_its_dose_is_asked(guard) -> None:
+    glossary = ()
+    assert "dexamethasone" in guard.subjects(analyse("Dexamethasone dose in DRd for patients over 75?", glossary))
+    assert "dexamethasone" not in guard.subjects(analyse("Is lenalidomide and dexamethasone effective?", glossary))
