@@ -349,3 +349,19 @@ def test_a_partner_drugs_dose_leads_with_the_sentence_that_doses_it(real_assista
     """ "Carfilzomib dose in DKd": not the sentence giving daratumumab 1800 mg "plus carfilzomib"."""
     a = real_assistant.ask(question)
     assert not a.abstained and a.citations[0].passage_id == passage and amount in a.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the IRR rate with subcutaneous daratumumab?",
+        "SC dara reaction rate?",
+        "达雷妥尤单抗皮下注射的输注反应发生率？",
+    ],
+)
+def test_a_route_asked_is_answered_for_that_route(real_assistant, question: str) -> None:
+    """The subcutaneous reaction rate (13% in COLUMBA, about 9% in the label), not the intravenous first-infusion
+    figure (56%) that the early-access protocol reports."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and ("13%" in a.answer or "9%" in a.answer)
+    assert "56%" not in a.answer.split("[2]")[0]

@@ -64,6 +64,8 @@ def rerank(
     aux = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
     aux += [p for e in analysis.entities.populations for p in guard.vocab.populations.get(e, [])]
     aux += guard.vocab.cues(analysis.intent, analysis.entities.attributes)
+    if len(analysis.entities.routes) == 1:  # "SC dara IRR rate?": the subcutaneous passages move up
+        aux += guard.vocab.routes.get(analysis.entities.routes[0], [])
     if not subjects and not aux and not analysis.asks_design:
         return hits[:k]
     # Two or more populations ("refractory to len and to an anti-CD38"): the passage about all of them at once

@@ -85,6 +85,17 @@ class Candidate:
     about: bool = False
 
 
+def _routes(
+    analysis: QuestionAnalysis | None, guard: EntityGuard | None
+) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """The patterns of the one route a question asks (subcutaneous or intravenous) and of the other one."""
+    if analysis is None or guard is None or len(analysis.entities.routes) != 1:
+        return [], []
+    (asked,) = analysis.entities.routes
+    other = [p for r, pats in guard.vocab.routes.items() if r != asked for p in pats]
+    return guard.vocab.routes.get(asked, []), other
+
+
 def score_sentences(
     retrieval: Retrieval,
     index: LoadedIndex,
@@ -103,6 +114,7 @@ def score_sentences(
         [d for d in subjects if guard and d in guard.vocab.drug_class] if analysis and analysis.intent == "dose" else []
     )
     rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
+    asked_route, other_route = _routes(analysis, guard)
     endpoint_patterns = []
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
@@ -144,6 +156,9 @@ def score_sentences(
                     score += settings.subject_bonus
                 elif rivals and guard.drugs_in(text, rivals):
                     score -= settings.rival_penalty
+            if other_route and any(found_in(x, text) for x in other_route):
+                if not any(found_in(x, text) for x in asked_route):
+                    score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
             if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
             if asks_design and design:

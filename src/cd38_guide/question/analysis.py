@@ -130,6 +130,9 @@ class Entities(Frozen):
     aspects: tuple[str, ...] = Field(
         default=(), description="Clinical aspects at the corpus's edge (other diseases, vaccines, procedures ...)."
     )
+    routes: tuple[str, ...] = Field(
+        default=(), description="Routes of administration named: subcutaneous, intravenous."
+    )
     refractory_drugs: tuple[str, ...] = Field(
         default=(),
         description="Drugs the disease is said to be refractory to (history, not what is asked about): "
@@ -251,6 +254,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),
+        routes=tuple(name for _, name in _found(vocab.routes, text)),
         refractory_drugs=tuple(d for d in dict.fromkeys(history) if vocab.drug_class.get(d, "steroid") != "steroid"),
     )
 
@@ -344,7 +348,7 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
         return "selection", ()
     if "dose" in attrs and _ASKS_DOSE_OF.search(text):
         return "dose", ()  # "what dose of valacyclovir for zoster prophylaxis?" asks a dose, not about toxicity
-    if "toxicity" in attrs and not set(e.endpoints) - {"IRR"}:
+    if ("toxicity" in attrs or "IRR" in e.endpoints) and not set(e.endpoints) - {"IRR"}:
         return "toxicity", ()
     if "dose" in attrs:
         return "dose", ()

@@ -121,6 +121,7 @@ class Vocabulary:
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
     adverse_events: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    routes: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)  # subcutaneous, intravenous
     known_words: frozenset[str] = field(default_factory=frozenset)
     drug_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     refractory_populations: dict[str, str] = field(default_factory=dict)  # drug or drug class -> population
@@ -237,6 +238,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
         adverse_events={k: [_regex(p) for p in v] for k, v in vocab.get("adverse_events", {}).items()},
+        routes={k: [_regex(p) for p in v] for k, v in vocab.get("routes", {}).items()},
         known_words=frozenset(known),
         drug_labels=drug_labels,
         refractory_populations=dict(vocab.get("refractory_populations", {})),
