@@ -365,3 +365,26 @@ def test_a_route_asked_is_answered_for_that_route(real_assistant, question: str)
     a = real_assistant.ask(question)
     assert not a.abstained and ("13%" in a.answer or "9%" in a.answer)
     assert "56%" not in a.answer.split("[2]")[0]
+
+
+def test_a_resistance_mechanism_question_is_not_read_as_a_refractory_population(real_assistant) -> None:
+    """ "Resistant to daratumumab" asks about resistance, not for results in anti-CD38-refractory disease."""
+    a = real_assistant.ask("Why do patients become resistant to daratumumab?")
+    assert not a.abstained and any(c.document_id in ("nijhof-2016", "wang-2018-fratricide") for c in a.citations)
+
+
+def test_a_chinese_comparison_of_epitopes_is_answered_from_the_epitope_statement(real_assistant) -> None:
+    a = real_assistant.ask("达雷妥尤单抗与伊沙妥昔单抗的表位有何不同？")
+    assert a.intent == "comparison" and a.citations[0].passage_id == "leleu-epitopes-sequencing"
+
+
+def test_a_chinese_abstract_sentence_leads_only_when_it_is_among_the_strong_ones(real_assistant) -> None:
+    """The best Chinese sentence comes first for a Chinese reader, but not an unrelated one (elderly, for a
+    definition of triple-class refractory)."""
+    a = real_assistant.ask("什么是三类药物难治？")
+    assert not a.abstained and "老年" not in a.sentences[0].text
+
+
+def test_a_supportive_care_question_naming_a_regimen_gets_no_trial_result_line(real_assistant) -> None:
+    a = real_assistant.ask("Should patients on teclistamab plus daratumumab receive IVIG?")
+    assert a.direct_answer is None and a.citations[0].passage_id == "ivig-replacement-criteria"

@@ -196,7 +196,14 @@ def select_sentences(
     best = candidates[0].score
     if q.language == "zh":
         # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
-        native = next((c for c in candidates if corpus.passages[c.pid].language == "zh"), None)
+        native = next(
+            (
+                c
+                for c in candidates
+                if corpus.passages[c.pid].language == "zh" and c.score >= settings.min_relative_score * best
+            ),
+            None,
+        )
         if native is not None:
             chosen.append(native)
             per_passage[native.pid] = 1

@@ -56,7 +56,7 @@ _INSTRUCTION = re.compile(
 )
 _COMPARE = re.compile(
     r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|difference between|differ|head[- ]to[- ]head)\b"
-    r"|\bor\b|比较|相比|对比|还是|哪(个|一个|种)[^，。？]{0,12}(更|好)|区别|差异|与.{1,12}相比|比べ",
+    r"|\bor\b|比较|相比|对比|还是|哪(个|一个|种)[^，。？]{0,12}(更|好)|区别|差异|差别|异同|有何不同|有什么不同|不同之处|与.{1,12}相比|比べ",
     re.IGNORECASE,
 )
 _SELECT = re.compile(
@@ -216,6 +216,12 @@ def _refractory_at(text: str, start: int, end: int) -> bool:
     )
 
 
+def _stated_refractory(text: str) -> list[str]:
+    """Drugs the text says the disease is refractory to, read as the patient-fact reader reads them."""
+    reading = read_drugs(normalise(text), lexicon())
+    return [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
+
+
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
@@ -234,11 +240,8 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     populations = [name for _, name in _found(vocab.populations, text, negatable=True)]
     populations += [p for r in refractory for p in vocab.refractory_to(r) if p not in populations]
     # Single drugs the disease is refractory to, read as the patient-fact reader reads them ("refractory to both
-    # len and bortezomib", "progression on dara maintenance"): each adds its refractory population, if it has one.
-    reading = read_drugs(normalise(text), lexicon())
-    stated = [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
-    populations += [p for d in stated for p in vocab.refractory_populations_of(d) if p not in populations]
-    history = [*stated, *(d for r in refractory for d in vocab.regimens[r].drugs)]
+    # len and bortezomib", "progression on dara maintenance").
+    history = [*_stated_refractory(text), *(d for r in refractory for d in vocab.regimens[r].drugs)]
     history += sorted(vocab.refractory_drugs(populations))
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
@@ -374,6 +377,15 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
     entities = extract_entities(normalized, vocab)
     describes_patient = bool(_PATIENT.search(normalized))
     intent, sides = _intent(normalized, entities, describes_patient, text)
+    if intent == "selection":
+        # A choice asked for a disease refractory to a drug ("after progression on dara maintenance") is asked for
+        # that drug's refractory population; elsewhere ("why do patients become resistant to dara?") it is not.
+        pops = [p for d in _stated_refractory(normalized) for p in vocab.refractory_populations_of(d)]
+        populations = tuple(dict.fromkeys([*entities.populations, *pops]))
+        history = [*entities.refractory_drugs, *sorted(vocab.refractory_drugs(populations))]
+        entities = entities.model_copy(
+            update={"populations": populations, "refractory_drugs": tuple(dict.fromkeys(history))}
+        )
     return QuestionAnalysis(
         text=text,
         normalized=normalized,
