@@ -83,6 +83,28 @@ _RECHALLENGE = re.compile(
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
     re.IGNORECASE,
 )
+# An anti-CD38 antibody asked for ("Can daratumumab be used?", "would isatuximab work?", "可以换用伊沙妥昔单抗吗"):
+# after another anti-CD38 course, that is sequencing within the class, a rechallenge question.
+_ASKS_ANTIBODY = re.compile(
+    r"\b(can|could|should|would|may|is it (ok|safe|reasonable) to)\b[^.;?]{0,30}"
+    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b[^.;?]{0,25}"
+    r"\b(use|used|give|given|start|started|restart\w*|switch\w*|try|tried|work|effective|an option|again)\b"
+    r"|\b(can|could|should|would|may)\b[^.;?]{0,12}\b(use|give|start|restart|switch to|try)\b[^.;?]{0,20}"
+    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b"
+    r"|(可以|能否|能不能|是否可以|可否)(再|换用|改用|使用|用|再用)[^，。？]{0,6}(达雷妥尤单抗|伊沙妥昔单抗|艾沙妥昔单抗|抗CD38)",
+    re.IGNORECASE,
+)
+_ANTIBODIES = ("daratumumab", "isatuximab", "anti_cd38")
+
+
+def _after_antibody(text: str) -> bool:
+    """Does the question ask for an anti-CD38 antibody after a stated anti-CD38 course?"""
+    if not _ASKS_ANTIBODY.search(text):
+        return False
+    status = read_drugs(normalise(text), lexicon()).status
+    return any(status.get(d) in ("exposed", "refractory") for d in _ANTIBODIES)
+
+
 _OUTCOME = re.compile(
     r"\bhow did\b.{0,60}\bdo\b"
     r"|\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
@@ -335,7 +357,7 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
         sides = sides if len(sides) >= 2 else ()
     if sides and _COMPARE.search(text):
         return "comparison", sides
-    if _RECHALLENGE.search(text):
+    if _RECHALLENGE.search(text) or _after_antibody(text):
         return "rechallenge", ()
     attrs = set(e.attributes)
     if "dose_adjustment" in attrs or ("dose" in attrs and {"renal", "dialysis"} & set(e.populations)):
