@@ -238,7 +238,9 @@ class Planner:
         if analysis.intent == "selection":
             return self.selection(analysis)
         # A question about supportive care ("Should patients on Tec-Dara receive IVIG?") asks no trial result.
-        supportive = any(self.vocab.drug_class.get(d) == "supportive" for d in analysis.entities.named_drugs)
+        supportive = "supportive_care" in analysis.entities.attributes or any(
+            self.vocab.drug_class.get(d) == "supportive" for d in analysis.entities.named_drugs
+        )
         if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not supportive):
             return self.outcome(analysis)
         if analysis.intent == "rechallenge" and not (analysis.asks_design and analysis.entities.trials):

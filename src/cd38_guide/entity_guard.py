@@ -16,7 +16,7 @@ from cd38_guide.question.vocabulary import Vocabulary, term_pattern
 from cd38_guide.types import Passage
 
 # A statement about anti-CD38 antibodies as a class is about each of them.
-_AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg|units)\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg(?!/d?L)|units)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]\s")
 _CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
 
@@ -30,7 +30,8 @@ ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
         r"(crcl|creatinine clearance|dialysis|renal)|(crcl|creatinine clearance|dialysis|renal).*\d+ ?mg\b",
         re.IGNORECASE,
     ),
-    "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg/m|mg|mL|units)\b|\d+(\.\d+)? ?(hours?|minutes?)\b", re.I),
+    # (an amount given, not a concentration measured: "IgG below 400 mg/dL" is no dose)
+    "dose": re.compile(r"\d+(\.\d+)? ?(mg/kg|mg/m|mg(?!/d?L)|mL|units)\b|\d+(\.\d+)? ?(hours?|minutes?)\b", re.I),
 }
 # A question about route or schedule (not an amount) is answered by a sentence about route or schedule.
 _ROUTE_OR_SCHEDULE = re.compile(

@@ -58,10 +58,10 @@ _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Za-z0-9\-]{2,}$")
 QUESTION_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
-# Chinese drug names end in a handful of stems (恩替卡韦, 伊布替尼, 左氧氟沙星, 阿托伐他汀 ...): one the glossary
-# does not know names a drug the corpus has no evidence on.
+# Chinese drug names end in a handful of stems (恩替卡韦, 伊布替尼, 塞利尼索, 维奈克拉 ...): one the glossary does
+# not know names a drug the corpus has no evidence on.
 _ZH_DRUG = re.compile(
-    r"[\u4e00-\u9fff]{1,6}?(?:卡韦|洛韦|替尼|沙星|霉素|西林|司琼|他汀|普利|沙坦|单抗|度胺|佐米|米松|格司亭)"
+    r"[\u4e00-\u9fff]{1,6}?(?:卡韦|洛韦|替尼|沙星|霉素|西林|司琼|他汀|普利|沙坦|单抗|度胺|佐米|米松|格司亭|尼索|克拉|比司他)"
 )
 
 

@@ -369,10 +369,12 @@ def _intent(text: str, e: Entities, describes_patient: bool, original: str = "")
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
     if "definition" in attrs and not (selection and _OPTIONS.search(text)):
         return "definition", ()
+    if "dose" in attrs and _ASKS_DOSE_OF.search(text):
+        # "what dose of valacyclovir for zoster prophylaxis?" asks a dose, not about toxicity; "which IVIG dose
+        # should I order?" asks a dose, not a choice of regimen
+        return "dose", ()
     if selection:
         return "selection", ()
-    if "dose" in attrs and _ASKS_DOSE_OF.search(text):
-        return "dose", ()  # "what dose of valacyclovir for zoster prophylaxis?" asks a dose, not about toxicity
     if ("toxicity" in attrs or "IRR" in e.endpoints) and not set(e.endpoints) - {"IRR"}:
         return "toxicity", ()
     if "dose" in attrs:
