@@ -238,8 +238,16 @@ def _refractory_at(text: str, start: int, end: int) -> bool:
     )
 
 
+# Every refractory cue of the patient lexicon contains one of these: a question without any needs no reading.
+_REFRACTORY_WORD = re.compile(
+    r"refr|resist|-ref\b|\bref\b|progress|relaps|耐药|难治|进展|复发|抵抗|不応|難治|進行", re.I
+)
+
+
 def _stated_refractory(text: str) -> list[str]:
     """Drugs the text says the disease is refractory to, read as the patient-fact reader reads them."""
+    if not _REFRACTORY_WORD.search(text):
+        return []
     reading = read_drugs(normalise(text), lexicon())
     return [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
 
