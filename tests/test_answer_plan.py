@@ -305,3 +305,12 @@ def test_progression_on_antibody_maintenance_is_past_the_class(world) -> None:
     assert plan.lead.startswith("Study results in anti-CD38-refractory disease"), plan.lead
     named = " ".join(c.text for c in plan.claims)
     assert "MAMMOTH" in named and not any(code in named for code in ("DKd", "DPd", "IsaKd"))
+
+
+def test_a_comparison_in_a_population_uses_each_sides_subgroup_row(world) -> None:
+    """DKd vs IsaKd in lenalidomide-refractory disease: CANDOR's and IKEMA's own subgroup results, not one
+    subgroup beside a whole-trial result."""
+    plan = _plan(world, "whats the pfs for dkd in len refractory pts and how does it compare to isakd?")
+    assert len(plan.claims) == 2 and all("lenalidomide-refractory" in c.text for c in plan.claims)
+    assert "0.598" in plan.claims[1].text
+    _grounded(world, plan)

@@ -356,10 +356,22 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
     return tuple(drugs)
 
 
-def _intent(text: str, e: Entities, describes_patient: bool, original: str = "") -> tuple[Intent, tuple[str, ...]]:
+def _history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
+    """Is the regimen named only as what the patient had ("at first relapse after vrd", "DRd-refractory")?"""
+    spans = [m.span() for p in vocab.regimen_patterns[code] for m in p.finditer(text)]
+    return bool(spans) and all(
+        _HISTORY_BEFORE.search(text[max(0, a - 25) : a]) or _HISTORY_AFTER.search(text[b : b + 20]) for a, b in spans
+    )
+
+
+def _intent(
+    text: str, e: Entities, describes_patient: bool, original: str = "", vocab: Vocabulary | None = None
+) -> tuple[Intent, tuple[str, ...]]:
     if _INSTRUCTION.search(text) or _INSTRUCTION.search(original):
         return "instruction", ()
-    sides = e.regimens if len(e.regimens) >= 2 else e.trials if len(e.trials) >= 2 else ()
+    # What is compared: the regimens asked about, not the one the patient had ("DRd or DVd after VRd?").
+    asked = [r for r in e.regimens if vocab is None or not _history_regimen(text, r, vocab)]
+    sides = tuple(asked) if len(asked) >= 2 else e.trials if len(e.trials) >= 2 else ()
     if not sides and len(e.named_drugs) >= 2 and not e.regimens:
         sides = tuple(d for d in e.named_drugs if d in ("daratumumab", "isatuximab")) or ()
         sides = sides if len(sides) >= 2 else ()
@@ -408,7 +420,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
     normalized = normalize(text, vocab)
     entities = extract_entities(normalized, vocab)
     describes_patient = bool(_PATIENT.search(normalized))
-    intent, sides = _intent(normalized, entities, describes_patient, text)
+    intent, sides = _intent(normalized, entities, describes_patient, text, vocab)
     if intent == "selection":
         # A choice asked for a disease refractory to a drug ("after progression on dara maintenance") is asked for
         # that drug's refractory population; elsewhere ("why do patients become resistant to dara?") it is not.
