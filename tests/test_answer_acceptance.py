@@ -406,3 +406,13 @@ def test_a_dose_the_corpus_never_gives_is_declined(real_assistant, question: str
 @pytest.mark.parametrize("question", ["达雷妥尤单抗联合塞利尼索和地塞米松的疗效？", "维奈克拉治疗骨髓瘤的疗效？"])
 def test_a_chinese_drug_name_ending_like_a_drug_is_an_unknown_drug(real_assistant, question: str) -> None:
     assert real_assistant.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question", ["Should dexamethasone be reduced in patients over 75?", "Is dex reduced for older patients on DPd?"]
+)
+def test_a_steroid_reduction_by_age_is_answered_from_the_dexamethasone_statement(real_assistant, question) -> None:
+    """ "Reduced dexamethasone for older patients, from 40 mg to 20 mg" is a dose adjustment, though it never
+    says "dose adjustment"."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.citations[0].passage_id == "dexamethasone-elderly-dose"

@@ -26,7 +26,8 @@ _BACKGROUND_DRUGS = frozenset({"dexamethasone"})
 ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
     "dose_adjustment": re.compile(
         r"dose[- ](adjust|reduc|modif)|adjust\w* (the )?dose|no dose adjustment|starting dose|reduced dose|"
-        r"(not|never) (be )?(dose[- ])?reduced|dose is delayed|delay(ed|ing)?,? not reduc|\d+ ?mg\b.*"
+        r"(not|never) (be )?(dose[- ])?reduced|dose is delayed|delay(ed|ing)?,? not reduc|"
+        r"\breduc\w*\b[^.]{0,50}\b\d+ ?mg\b|\bfrom \d+ ?mg to \d+ ?mg|\d+ ?mg\b.*"
         r"(crcl|creatinine clearance|dialysis|renal)|(crcl|creatinine clearance|dialysis|renal).*\d+ ?mg\b",
         re.IGNORECASE,
     ),
