@@ -275,6 +275,18 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     history += sorted(vocab.refractory_drugs(populations))
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
+    trials = [name for _, name in _found(vocab.trial_patterns, text)]
+    routes = [name for _, name in _found(vocab.routes, text)]
+    if len(routes) == 2 and not trials and _COMPARE.search(text):
+        # "dara SC vs IV?": the trial that randomised the antibody's two routes (COLUMBA, IRAKLIA) is the source.
+        antibodies = [d for d in named_drugs if vocab.drug_class.get(d) == "anti_cd38"]
+        trials = [
+            t.name
+            for t in vocab.trials.values()
+            if (t.regimen or "").endswith(" SC")
+            and (t.comparator or "").endswith(" IV")
+            and (not antibodies or (t.regimen or "").split()[0] in antibodies)
+        ]
     endpoints = [name for _, name in _found(vocab.finders["endpoints"], text)]
     if {"CR", "VGPR"} & set(endpoints):
         endpoints = [e for e in endpoints if e != "ORR"]  # "VGPR-or-better response rate" asks for VGPR, not ORR
@@ -282,12 +294,12 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         drugs=tuple(dict.fromkeys([*named_drugs, *via_regimen])),
         named_drugs=tuple(named_drugs),
         regimens=tuple(regimens),
-        trials=tuple(name for _, name in _found(vocab.trial_patterns, text)),
+        trials=tuple(trials),
         populations=tuple(dict.fromkeys(populations)),
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
         aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),
-        routes=tuple(name for _, name in _found(vocab.routes, text)),
+        routes=tuple(routes),
         refractory_drugs=tuple(d for d in dict.fromkeys(history) if vocab.drug_class.get(d, "steroid") != "steroid"),
     )
 
