@@ -416,3 +416,9 @@ def test_a_steroid_reduction_by_age_is_answered_from_the_dexamethasone_statement
     says "dose adjustment"."""
     a = real_assistant.ask(question)
     assert not a.abstained and a.citations[0].passage_id == "dexamethasone-elderly-dose"
+
+
+def test_a_question_about_one_named_trial_is_answered_from_that_trial(real_assistant) -> None:
+    """ "Eligibility criteria of ICARIA-MM?": not a registry's staging criteria that retrieval ranked first."""
+    a = real_assistant.ask("What are the eligibility criteria of ICARIA-MM?")
+    assert not a.abstained and a.citations[0].passage_id == "icaria-design"

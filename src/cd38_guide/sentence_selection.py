@@ -115,6 +115,8 @@ def score_sentences(
     )
     rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
     asked_route, other_route = _routes(analysis, guard)
+    # "Eligibility criteria of ICARIA-MM?": one named trial is the source asked about.
+    off_trial = list(analysis.entities.trials) if analysis and len(analysis.entities.trials) == 1 else []
     endpoint_patterns = []
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
@@ -154,8 +156,10 @@ def score_sentences(
                     about = any(guard.doses(text, d) for d in dosed)
                 if about:
                     score += settings.subject_bonus
-                elif rivals and guard.drugs_in(text, rivals):
-                    score -= settings.rival_penalty
+                elif (rivals and guard.drugs_in(text, rivals)) or (
+                    off_trial and not guard.passage_mentions(p.id, off_trial[0])
+                ):
+                    score -= settings.rival_penalty  # another drug of the class; a source other than the named trial
             if other_route and any(found_in(x, text) for x in other_route):
                 if not any(found_in(x, text) for x in asked_route):
                     score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
