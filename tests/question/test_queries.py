@@ -52,3 +52,11 @@ def test_a_dose_adjustment_for_a_population_gets_a_focused_query_even_for_one_dr
     assert a.intent == "dose_adjustment" and "dialysis" in a.entities.populations
     assert focused_queries(a) == ["lenalidomide dose adjustment dialysis"]
     assert focused_queries(analyse("Dose of lenalidomide in DRd?")) == []
+
+
+def test_a_treatment_duration_question_falls_back_to_the_schedule_in_the_labels_words() -> None:
+    from cd38_guide.question.analysis import analyse
+    from cd38_guide.question.queries import fallback_query
+
+    cue, query = fallback_query(analyse("How long should anti-CD38 therapy continue?")) or ("", "")
+    assert cue == "treatment_duration" and "until disease progression" in query
