@@ -314,3 +314,21 @@ def test_a_comparison_in_a_population_uses_each_sides_subgroup_row(world) -> Non
     assert len(plan.claims) == 2 and all("lenalidomide-refractory" in c.text for c in plan.claims)
     assert "0.598" in plan.claims[1].text
     _grounded(world, plan)
+
+
+@pytest.mark.parametrize(
+    ("question", "drug", "absent"),
+    [
+        ("Which triplet for a patient refractory to bortezomib?", "bortezomib", "DVd"),
+        ("What regimen should I choose for a patient who is pomalidomide-refractory?", "pomalidomide", "DPd"),
+        ("硼替佐米耐药的患者用哪种抗CD38方案？", "硼替佐米", "DVd"),
+    ],
+)
+def test_a_refractoriness_no_subgroup_reports_lists_the_triplets_without_the_drug(world, question, drug, absent):
+    """No trial subgroup reports bortezomib-refractory disease: the triplets without bortezomib are listed with
+    their whole-trial results, and the lead says that no result in that disease is in the corpus."""
+    plan = _plan(world, question)
+    named = " ".join(c.text for c in plan.claims)
+    assert plan.claims and absent not in named and "IsaKd" in named
+    assert drug in plan.lead and drug in plan.caveat
+    _grounded(world, plan)

@@ -348,6 +348,37 @@ class Planner:
             )
         return plan
 
+    def _without_refractory_drugs(self, analysis: QuestionAnalysis) -> Plan:
+        """ "Which triplet for bortezomib-refractory disease?": no subgroup of the trials reports that population, so
+        the anti-CD38 triplets without the drug are listed with their whole-trial results, and the answer says so."""
+        lang = analysis.language
+        history = [d for d in analysis.entities.refractory_drugs if self.vocab.drug_class.get(d) != "anti_cd38"]
+        if not history:
+            return Plan()
+        plan = Plan()
+        for code in ANTI_CD38_TRIPLETS:
+            if set(history) & set(self.vocab.regimens[code].drugs):
+                continue
+            for trial in self._trials_for(code)[:1]:
+                row = self.best_row(trial, "PFS", [])
+                if row is not None:
+                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+        if plan.claims:
+            drug = ("或" if lang == "zh" else " or ").join(self.vocab.drug_label(d, lang) for d in history)
+            plan.lead = (
+                f"不含{drug}的抗CD38三联方案（全部患者的结果；语料库中没有{drug}难治亚组的结果）："
+                if lang == "zh"
+                else f"Anti-CD38 triplets without {drug} (whole-trial results; the corpus holds no result in "
+                f"{drug}-refractory disease):"
+            )
+            plan.caveat = (
+                f"含{drug}的方案未列出（疾病对其难治）。"
+                if lang == "zh"
+                else f"Regimens containing {drug} are not listed, since the disease is refractory to "
+                + ("them." if len(history) > 1 else "it.")
+            )
+        return plan
+
     def selection(self, analysis: QuestionAnalysis) -> Plan:
         """Anti-CD38 regimens whose trials enrolled or analysed the asked population, with their key result."""
         lang = analysis.language
@@ -360,7 +391,7 @@ class Planner:
             if q is not None:
                 evidence.append((q, self.vocab.population_evidence[q]))
         if not evidence:
-            return Plan()
+            return self._without_refractory_drugs(analysis)
         beyond = next(((p, s) for p, s in evidence if s.get("excludes_class") == "anti_cd38"), None)
         if beyond is not None:
             # Refractory to (or past) the class: listing anti-CD38 triplets would answer the wrong question.
