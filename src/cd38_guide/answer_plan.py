@@ -77,30 +77,9 @@ class Planner:
         # threshold of the ORR endpoint, not its result.
         self._outcomes = [r for r in self.facts if r.kind == "outcome"]
 
-    def _beyond_class(self, pop: str, spec: dict, lang: str, limit: int = 5) -> Plan:
-        """Disease past the anti-CD38 class: each study's result in that population (PFS, else response, else
-        OS), from the fact table; the lead says why no anti-CD38 triplet is listed."""
-        populations = spec.get("rows") or [pop]
-        plan = Plan()
-        for source in dict.fromkeys(r.source for r in self.facts if r.population in populations):
-            row = next(
-                (r for e in ("PFS", "ORR", "OS") if (r := self.best_row(source, e, populations)) is not None), None
-            )
-            if row is not None and len(plan.claims) < limit:
-                plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
-        if plan.claims:
-            label = self._label("population", pop, lang)
-            plan.lead = (
-                f"{label}人群的研究结果（抗CD38单抗已在既往治疗中使用，故不列抗CD38三联方案）："
-                if lang == "zh"
-                else f"Study results in {label} disease (no anti-CD38 triplet is listed: the disease has already "
-                "been treated with an anti-CD38 antibody):"
-            )
-        return plan
-
     # -- row selection -------------------------------------------------------------------------------------
 
-    def _trials_for(self, name: str) -> list[str]:
+    def trials_for(self, name: str) -> list[str]:
         """Trials (in vocabulary order) that a side names: the trial itself, or trials testing the regimen."""
         if name in self.vocab.trials:
             return [name]
@@ -110,8 +89,8 @@ class Planner:
         """The trial that speaks for one side of a comparison: the trial itself, a trial of the regimen, or for an
         antibody ("isatuximab or daratumumab?") a trial of one of its regimens, preferring one that reports the
         asked population."""
-        trials = self._trials_for(side) or [
-            t for code, r in self.vocab.regimens.items() if side in r.drugs for t in self._trials_for(code)
+        trials = self.trials_for(side) or [
+            t for code, r in self.vocab.regimens.items() if side in r.drugs for t in self.trials_for(code)
         ]
         with_rows = [t for t in dict.fromkeys(trials) if any(r.source == t for r in self.facts)]
         if populations:
@@ -181,14 +160,14 @@ class Planner:
 
     # -- rendering -----------------------------------------------------------------------------------------
 
-    def _label(self, kind: str, key: str, lang: str) -> str:
+    def label(self, kind: str, key: str, lang: str) -> str:
         table = {"endpoint": self.vocab.endpoint_labels, "population": self.vocab.population_labels}[kind]
         return table.get(key, {}).get(lang, key)
 
     def value_text(self, row: FactRow, lang: str) -> str:
         """'median PFS 44.5 vs 17.5 months, HR 0.44 (95% CI 0.35-0.55)' from one row."""
         words = self.vocab.labels[lang]
-        ep = self._label("endpoint", row.endpoint or "", lang)
+        ep = self.label("endpoint", row.endpoint or "", lang)
         parts = []
         if row.values and row.measure != "hr":
             vals = [words["not_reached"] if v == "not reached" else v for v in row.values]
@@ -220,7 +199,7 @@ class Planner:
         if follow_up and row.follow_up:
             fu = f"，中位随访{row.follow_up}" if lang == "zh" else f", median follow-up {row.follow_up}"
             return self.outcome_line(row, lang) + fu
-        pop = self._label("population", row.population, lang)
+        pop = self.label("population", row.population, lang)
         arms = f"{row.regimen} vs {row.comparator}" if row.comparator else (row.regimen or "")
         if lang == "zh":
             arms = arms.replace(" vs ", "对比")
@@ -236,7 +215,9 @@ class Planner:
         if analysis.intent == "comparison":
             return self.comparison(analysis)
         if analysis.intent == "selection":
-            return self.selection(analysis)
+            from cd38_guide.selection_plan import plan_selection  # (it builds on this module's Planner)
+
+            return plan_selection(self, analysis)
         # A question about supportive care ("Should patients on Tec-Dara receive IVIG?") asks no trial result.
         supportive = "supportive_care" in analysis.entities.attributes or any(
             self.vocab.drug_class.get(d) == "supportive" for d in analysis.entities.named_drugs
@@ -258,7 +239,7 @@ class Planner:
         sep = "：" if lang == "zh" else ": "
         plan = Plan()
         for r in same:
-            line = sep.join([words.get(r.source, r.source), self._label("endpoint", "washout", lang), r.values[0]])
+            line = sep.join([words.get(r.source, r.source), self.label("endpoint", "washout", lang), r.values[0]])
             plan.claims.append(Claim(line, r.passage))
         return plan
 
@@ -276,7 +257,7 @@ class Planner:
         trials: list[str] = list(analysis.entities.trials)
         if not trials:
             for code in analysis.entities.regimens:
-                trials.extend(self._trials_for(code)[:2])
+                trials.extend(self.trials_for(code)[:2])
         trials = list(dict.fromkeys(trials))
         if not trials:
             return Plan()
@@ -324,7 +305,7 @@ class Planner:
             comparator_row.append(Claim((tr.comparator or "") if tr else none, None))
         plan.rows.append(comparator_row)
         for ep in endpoints:
-            cells = [Claim(self._label("endpoint", ep, lang), None)]
+            cells = [Claim(self.label("endpoint", ep, lang), None)]
             for _, t in sides:
                 row = self.best_row(t, ep, pops, fallback=True) if t else None
                 cells.append(Claim(self.value_text(row, lang), row.passage) if row else Claim(none, None))
@@ -333,7 +314,7 @@ class Planner:
             row = self.best_row(t, endpoints[0], pops, fallback=True) if t else None
             if row is not None:
                 plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
-            elif self._trials_for(s):
+            elif self.trials_for(s):
                 continue  # its trial is in the corpus without a fact row: the quotes speak for it, nothing is missing
             elif lang == "zh":
                 plan.missing.append(f"语料库中没有{s}的试验结果")
@@ -346,139 +327,4 @@ class Planner:
                 else f"These results come from different trials with different populations: comparing them across "
                 f"trials is not randomised evidence, and the corpus holds no trial of {a} against {b}."
             )
-        return plan
-
-    def _without_refractory_drugs(self, analysis: QuestionAnalysis) -> Plan:
-        """ "Which triplet for bortezomib-refractory disease?": no subgroup of the trials reports that population, so
-        the anti-CD38 triplets without the drug are listed with their whole-trial results, and the answer says so."""
-        lang = analysis.language
-        history = [d for d in analysis.entities.refractory_drugs if self.vocab.drug_class.get(d) != "anti_cd38"]
-        if not history:
-            return Plan()
-        plan = Plan()
-        for code in ANTI_CD38_TRIPLETS:
-            if set(history) & set(self.vocab.regimens[code].drugs):
-                continue
-            for trial in self._trials_for(code)[:1]:
-                row = self.best_row(trial, "PFS", [])
-                if row is not None:
-                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
-        if plan.claims:
-            drug = ("或" if lang == "zh" else " or ").join(self.vocab.drug_label(d, lang) for d in history)
-            plan.lead = (
-                f"不含{drug}的抗CD38三联方案（全部患者的结果；语料库中没有{drug}难治亚组的结果）："
-                if lang == "zh"
-                else f"Anti-CD38 triplets without {drug} (whole-trial results; the corpus holds no result in "
-                f"{drug}-refractory disease):"
-            )
-            plan.caveat = (
-                f"含{drug}的方案未列出（疾病对其难治）。"
-                if lang == "zh"
-                else f"Regimens containing {drug} are not listed, since the disease is refractory to "
-                + ("them." if len(history) > 1 else "it.")
-            )
-        return plan
-
-    def selection(self, analysis: QuestionAnalysis) -> Plan:
-        """Anti-CD38 regimens whose trials enrolled or analysed the asked population, with their key result."""
-        lang = analysis.language
-        evidence = []
-        for p in analysis.entities.populations:
-            # Dialysis has no trial subgroup of its own; the renal-impairment subgroups speak to it.
-            q = next(
-                (q for q in (p, *self.vocab.population_broader.get(p, [])) if q in self.vocab.population_evidence), None
-            )
-            if q is not None:
-                evidence.append((q, self.vocab.population_evidence[q]))
-        if not evidence:
-            return self._without_refractory_drugs(analysis)
-        beyond = next(((p, s) for p, s in evidence if s.get("excludes_class") == "anti_cd38"), None)
-        if beyond is not None:
-            # Refractory to (or past) the class: listing anti-CD38 triplets would answer the wrong question.
-            return self._beyond_class(*beyond, lang)
-        # A refractoriness decides which regimens apply at all: its subgroup rows lead, and no regimen with a drug
-        # the disease is refractory to is listed, whichever population is named first.
-        # A refractoriness stated outright leads one only inferred from maintenance.
-        evidence.sort(key=lambda e: (not e[1].get("excludes_drug"), bool(e[1].get("refractoriness_unstated"))))
-        pop, spec = evidence[0]
-        second = next((s for _, s in evidence[1:] if s.get("rows") and not s.get("excludes_drug")), {})
-        seconds: list[str] = []
-        text = re.compile(spec["text"], re.IGNORECASE)
-        # Every drug the disease is refractory to rules its regimens out ("refractory to len and bortezomib").
-        history = [d for d in analysis.entities.refractory_drugs if self.vocab.drug_class.get(d) != "anti_cd38"]
-        excluded = list(dict.fromkeys([*([spec["excludes_drug"]] if spec.get("excludes_drug") else []), *history]))
-        plan = Plan()
-        # "Is DPd a good choice ...?", "is daratumumab suitable ...?": the named regimen or antibody's triplets only.
-        antibodies = [d for d in analysis.entities.named_drugs if self.vocab.drug_class.get(d) == "anti_cd38"]
-        named = [c for c in ANTI_CD38_TRIPLETS if c in analysis.entities.regimens] or [
-            c for c in ANTI_CD38_TRIPLETS if any(d in self.vocab.regimens[c].drugs for d in antibodies)
-        ]
-        # "Is DRd reasonable after len maintenance?": the named regimen holds the drug the disease is (or may be)
-        # refractory to; the caveat says so, and the regimens studied in that disease are listed instead.
-        ruled_out = [c for c in named if set(excluded) & set(self.vocab.regimens[c].drugs)]
-        named = [c for c in named if c not in ruled_out]
-        for code in named or ANTI_CD38_TRIPLETS:
-            if set(excluded) & set(self.vocab.regimens[code].drugs):
-                continue
-            for trial in self._trials_for(code)[:1]:
-                row = self.best_row(trial, "PFS", spec.get("rows", [])) if spec.get("rows") else None
-                if row is not None and row.population != "all":
-                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
-                    continue
-                doc = self.vocab.trials[trial].document
-                hit = next(
-                    (
-                        p
-                        for p in self.passages.values()
-                        if p.document_id == doc and p.language == "en" and text.search(p.text)
-                    ),
-                    None,
-                )
-                if hit is not None:
-                    plan.claims.append(Claim(f"{code} ({trial})", hit.id))
-                # "78-year-old with CrCl 25": the second population's own subgroup result beside the first's.
-                also = self.best_row(trial, "PFS", second.get("rows", [])) if second.get("rows") else None
-                if also is not None and also.population != "all" and also.population not in spec.get("rows", []):
-                    plan.claims.append(Claim(self.outcome_line(also, lang), also.passage))
-                    seconds.append(also.population)
-        if plan.claims:
-            label = self._label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
-            other = self._label("population", seconds[0], lang) if seconds else ""
-            where = f"{label} disease" if pop.endswith("refractory") or excluded else f"{label} patients"
-            where += f" and in {other} patients" if other else ""
-            plan.lead = (
-                f"有{label}{'或' + other if other else ''}人群试验证据的抗CD38方案："
-                if lang == "zh"
-                else f"Anti-CD38 regimens with trial evidence in {where}:"
-            )
-            labels = [self.vocab.drug_label(d, lang) for d in excluded]
-            drug = ("或" if lang == "zh" else " or ").join(labels)
-            if spec.get("refractoriness_unstated"):
-                kept = self.vocab.drug_label(spec["excludes_drug"], lang)  # the maintenance drug
-                plan.lead = (
-                    f"若疾病在{kept}维持治疗期间进展（{label}）：" + plan.lead
-                    if lang == "zh"
-                    else f"If the disease progressed on {kept} maintenance ({label}): "
-                    + plan.lead[0].lower()
-                    + plan.lead[1:]
-                )
-                plan.caveat = (
-                    f"问题未说明疾病是否在{kept}治疗期间进展；含{drug}的方案未列出。"
-                    if lang == "zh"
-                    else f"Whether the disease progressed on {kept} was not stated; regimens containing {drug} "
-                    "are not listed."
-                )
-            elif excluded:
-                plan.caveat = (
-                    f"含{drug}的方案未列出（疾病对其难治）。"
-                    if lang == "zh"
-                    else f"Regimens containing {drug} are not listed, since the disease is refractory to "
-                    + ("them." if len(labels) > 1 else "it.")
-                )
-            if ruled_out:
-                for code in ruled_out:
-                    held = [self.vocab.drug_label(d, lang) for d in excluded if d in self.vocab.regimens[code].drugs]
-                    plan.caveat += (
-                        f"{code}含{'和'.join(held)}。" if lang == "zh" else f" {code} contains {' and '.join(held)}."
-                    )
         return plan
