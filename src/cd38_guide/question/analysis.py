@@ -15,9 +15,14 @@ from pydantic import Field
 
 from cd38_guide.corpus.glossary import GlossaryEntry
 from cd38_guide.corpus.sentences import question_language
-from cd38_guide.question.patient.drugs import read_drugs
-from cd38_guide.question.patient.lexicon import lexicon
-from cd38_guide.question.patient.reader import normalise
+from cd38_guide.question.history import (
+    HISTORY_AFTER,
+    HISTORY_BEFORE,
+    after_antibody,
+    history_regimen,
+    refractory_at,
+    stated_refractory,
+)
 from cd38_guide.question.script import to_simplified
 from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary, may_match
 from cd38_guide.types import Frozen, Language
@@ -84,28 +89,6 @@ _RECHALLENGE = re.compile(
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
     re.IGNORECASE,
 )
-# An anti-CD38 antibody asked for ("Can daratumumab be used?", "would isatuximab work?", "可以换用伊沙妥昔单抗吗"):
-# after another anti-CD38 course, that is sequencing within the class, a rechallenge question.
-_ASKS_ANTIBODY = re.compile(
-    r"\b(can|could|should|would|may|is it (ok|safe|reasonable) to)\b[^.;?]{0,30}"
-    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b[^.;?]{0,25}"
-    r"\b(use|used|give|given|start|started|restart\w*|switch\w*|try|tried|work|effective|an option|again)\b"
-    r"|\b(can|could|should|would|may)\b[^.;?]{0,12}\b(use|give|start|restart|switch to|try)\b[^.;?]{0,20}"
-    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b"
-    r"|(可以|能否|能不能|是否可以|可否)(再|换用|改用|使用|用|再用)[^，。？]{0,6}(达雷妥尤单抗|伊沙妥昔单抗|艾沙妥昔单抗|抗CD38)",
-    re.IGNORECASE,
-)
-_ANTIBODIES = ("daratumumab", "isatuximab", "anti_cd38")
-
-
-def _after_antibody(text: str) -> bool:
-    """Does the question ask for an anti-CD38 antibody after a stated anti-CD38 course?"""
-    if not _ASKS_ANTIBODY.search(text):
-        return False
-    status = read_drugs(normalise(text), lexicon()).status
-    return any(status.get(d) in ("exposed", "refractory") for d in _ANTIBODIES)
-
-
 _OUTCOME = re.compile(
     r"\bhow did\b.{0,60}\bdo\b"
     r"|\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
@@ -225,34 +208,6 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: boo
 _TIMING_DOSE = re.compile(r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?dose\b|\bdose\s+\d+\b", re.IGNORECASE)
 
 
-_REFRACTORY_BEFORE = re.compile(
-    r"(\b(progress\w*|relaps\w*|fail\w*)\s+(on|during|while on)|\brefractory to|\bfailure of)\s+(the\s+|an?\s+)?$|对$",
-    re.IGNORECASE,
-)
-_REFRACTORY_AFTER = re.compile(r"^[- ]?(refractory|failure)\b|^(治疗)?(期间|中)?(进展|复发|失败)|^难治", re.IGNORECASE)
-
-
-def _refractory_at(text: str, start: int, end: int) -> bool:
-    """Whether the regimen named at ``start:end`` is one the disease progressed on or is refractory to."""
-    return bool(
-        _REFRACTORY_BEFORE.search(text[max(0, start - 30) : start]) or _REFRACTORY_AFTER.search(text[end : end + 12])
-    )
-
-
-# Every refractory cue of the patient lexicon contains one of these: a question without any needs no reading.
-_REFRACTORY_WORD = re.compile(
-    r"refr|resist|-ref\b|\bref\b|progress|relaps|耐药|难治|进展|复发|抵抗|不応|難治|進行", re.I
-)
-
-
-def _stated_refractory(text: str) -> list[str]:
-    """Drugs the text says the disease is refractory to, read as the patient-fact reader reads them."""
-    if not _REFRACTORY_WORD.search(text):
-        return []
-    reading = read_drugs(normalise(text), lexicon())
-    return [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
-
-
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
@@ -267,12 +222,12 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     ]
     # "Progression on DRd", "DRd-refractory": the disease is refractory to the regimen's drugs (the regimen stays
     # named; its drugs become history through those populations).
-    refractory = [r for r in regimens if any(_refractory_at(text, s, e) for s, e in spans[r])]
+    refractory = [r for r in regimens if any(refractory_at(text, s, e) for s, e in spans[r])]
     populations = [name for _, name in _found(vocab.populations, text, negatable=True)]
     populations += [p for r in refractory for p in vocab.refractory_to(r) if p not in populations]
     # Single drugs the disease is refractory to, read as the patient-fact reader reads them ("refractory to both
     # len and bortezomib", "progression on dara maintenance").
-    history = [*_stated_refractory(text), *(d for r in refractory for d in vocab.regimens[r].drugs)]
+    history = [*stated_refractory(text), *(d for r in refractory for d in vocab.regimens[r].drugs)]
     history += sorted(vocab.refractory_drugs(populations))
     named_drugs = [name for _, name in _found(vocab.drugs, text)]
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
@@ -315,19 +270,6 @@ JOINER = re.compile(
 )
 
 
-# Drugs joined as the disease's history, not as a regimen asked about: "len- and bortezomib-refractory",
-# "refractory to len and bortezomib", "prior dara and pom", "来那度胺和硼替佐米难治".
-_HISTORY_AFTER = re.compile(
-    r"^\s*-?\s*(refractory|resistant|exposed|intolerant|naive|na[iï]ve|failure|failed|pretreated|难治|耐药|暴露|失败)",
-    re.IGNORECASE,
-)
-_HISTORY_BEFORE = re.compile(
-    r"(refractory|resistant|exposed|intolerant) to\s*(both\s*|all of\s*)?$"
-    r"|\b(prior|previous|after|failed|progressed on|relapsed on|history of)\s*$|(既往|曾用|之后|后)\s*$",
-    re.IGNORECASE,
-)
-
-
 _COMBINING = re.compile(r"\+|\bplus\b|\bwith\b|\bcombin|联合|加用|合用|加|^\s*-\s*$", re.IGNORECASE)
 
 
@@ -355,7 +297,7 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
     asked = [
         (c, combined)
         for a, b, c, combined in chains
-        if not _HISTORY_AFTER.search(text[b : b + 20]) and not _HISTORY_BEFORE.search(text[max(0, a - 25) : a])
+        if not HISTORY_AFTER.search(text[b : b + 20]) and not HISTORY_BEFORE.search(text[max(0, a - 25) : a])
     ]
     best, combined = max(asked, key=lambda x: len(x[0]), default=([], False))
     drugs = [d for d in dict.fromkeys(best) if vocab.drug_class.get(d) not in ("steroid", "supportive")]
@@ -369,28 +311,20 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
     return tuple(drugs)
 
 
-def _history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
-    """Is the regimen named only as what the patient had ("at first relapse after vrd", "DRd-refractory")?"""
-    spans = [m.span() for p in vocab.regimen_patterns[code] for m in p.finditer(text)]
-    return bool(spans) and all(
-        _HISTORY_BEFORE.search(text[max(0, a - 25) : a]) or _HISTORY_AFTER.search(text[b : b + 20]) for a, b in spans
-    )
-
-
 def _intent(
     text: str, e: Entities, describes_patient: bool, original: str = "", vocab: Vocabulary | None = None
 ) -> tuple[Intent, tuple[str, ...]]:
     if _INSTRUCTION.search(text) or _INSTRUCTION.search(original):
         return "instruction", ()
     # What is compared: the regimens asked about, not the one the patient had ("DRd or DVd after VRd?").
-    asked = [r for r in e.regimens if vocab is None or not _history_regimen(text, r, vocab)]
+    asked = [r for r in e.regimens if vocab is None or not history_regimen(text, r, vocab)]
     sides = tuple(asked) if len(asked) >= 2 else e.trials if len(e.trials) >= 2 else ()
     if not sides and len(e.named_drugs) >= 2 and not e.regimens:
         sides = tuple(d for d in e.named_drugs if d in ("daratumumab", "isatuximab")) or ()
         sides = sides if len(sides) >= 2 else ()
     if sides and _COMPARE.search(text):
         return "comparison", sides
-    if _RECHALLENGE.search(text) or _after_antibody(text):
+    if _RECHALLENGE.search(text) or after_antibody(text):
         return "rechallenge", ()
     attrs = set(e.attributes)
     if "dose_adjustment" in attrs or ("dose" in attrs and {"renal", "dialysis"} & set(e.populations)):
@@ -437,7 +371,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
     if intent == "selection":
         # A choice asked for a disease refractory to a drug ("after progression on dara maintenance") is asked for
         # that drug's refractory population; elsewhere ("why do patients become resistant to dara?") it is not.
-        pops = [p for d in _stated_refractory(normalized) for p in vocab.refractory_populations_of(d)]
+        pops = [p for d in stated_refractory(normalized) for p in vocab.refractory_populations_of(d)]
         populations = tuple(dict.fromkeys([*entities.populations, *pops]))
         history = [*entities.refractory_drugs, *sorted(vocab.refractory_drugs(populations))]
         entities = entities.model_copy(

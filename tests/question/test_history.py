@@ -1,0 +1,36 @@
+"""What a question says the patient has had (question.history)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cd38_guide.question.history import stated_refractory
+
+
+@pytest.mark.parametrize(
+    ("text", "drugs"),
+    [
+        ("refractory to both lenalidomide and bortezomib", ["lenalidomide", "bortezomib"]),
+        ("progression on daratumumab maintenance", ["daratumumab"]),
+        ("not lenalidomide-refractory", []),
+        ("来那度胺和硼替佐米双耐药", ["lenalidomide", "bortezomib"]),
+        ("What is the median PFS in POLLUX?", []),
+    ],
+)
+def test_stated_refractoriness(text: str, drugs: list[str]) -> None:
+    assert sorted(stated_refractory(text)) == sorted(drugs)
+
+
+def test_every_refractory_cue_of_the_patient_lexicon_passes_the_quick_check() -> None:
+    """The analyser skips the patient-fact reader when no refractory word is present; no cue may slip by."""
+    from importlib import resources
+
+    import yaml
+
+    from cd38_guide.question.history import REFRACTORY_WORD
+
+    lex = yaml.safe_load(
+        resources.files("cd38_guide.question").joinpath("data/patient_lexicon.yaml").read_text("utf-8")
+    )
+    cues = [*lex["refractory"]["before"], *lex["refractory"]["after"]]
+    assert cues and all(REFRACTORY_WORD.search(c) for c in cues), [c for c in cues if not REFRACTORY_WORD.search(c)]
