@@ -332,3 +332,19 @@ def test_a_refractoriness_no_subgroup_reports_lists_the_triplets_without_the_dru
     assert plan.claims and absent not in named and "IsaKd" in named
     assert drug in plan.lead and drug in plan.caveat
     _grounded(world, plan)
+
+
+def test_a_comparison_of_an_endpoint_no_table_shows_gets_no_results_table(world) -> None:
+    """ "dara vs isa infusion reactions": no PFS table in place of the reaction rates the quotes give."""
+    plan = _plan(world, "daratumumab vs isatuximab infusion reactions")
+    assert plan.empty
+
+
+def test_a_subgroup_asked_in_a_comparison_says_when_a_side_is_the_whole_trial(world) -> None:
+    plan = _plan(world, "DPd or IsaPd for a len-refractory patient?")
+    assert all("(all patients)" in c.text for c in plan.claims)
+
+
+def test_a_comparison_of_two_trials_names_each_once(world) -> None:
+    plan = _plan(world, "CASTOR vs POLLUX: which showed the bigger PFS benefit?")
+    assert plan.columns[1:] == ["CASTOR", "POLLUX"] and "no trial of CASTOR" not in plan.caveat

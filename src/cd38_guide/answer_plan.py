@@ -194,18 +194,22 @@ class Planner:
             parts.append(hr if row.values else f"{ep} {hr}")
         return ", ".join(parts)
 
-    def outcome_line(self, row: FactRow, lang: str, follow_up: bool = False) -> str:
-        """'DRd vs Rd in POLLUX (all patients): median PFS ...' in the question's language."""
+    def outcome_line(self, row: FactRow, lang: str, follow_up: bool = False, whole_trial: bool = False) -> str:
+        """'DRd vs Rd in POLLUX (all patients): median PFS ...' in the question's language.
+
+        ``whole_trial``: a subgroup was asked, so an English line from the whole trial says "(all patients)" too.
+        """
         if follow_up and row.follow_up:
             fu = f"，中位随访{row.follow_up}" if lang == "zh" else f", median follow-up {row.follow_up}"
-            return self.outcome_line(row, lang) + fu
+            return self.outcome_line(row, lang, whole_trial=whole_trial) + fu
         pop = self.label("population", row.population, lang)
         arms = f"{row.regimen} vs {row.comparator}" if row.comparator else (row.regimen or "")
         if lang == "zh":
             arms = arms.replace(" vs ", "对比")
             head = f"{row.source}研究（{pop}）中{arms}"
             return f"{head}：{self.value_text(row, lang).replace(', ', '，')}"
-        head = f"{arms[:1].upper()}{arms[1:]} in {row.source}" + ("" if row.population == "all" else f" ({pop})")
+        shown = row.population != "all" or whole_trial
+        head = f"{arms[:1].upper()}{arms[1:]} in {row.source}" + (f" ({pop})" if shown else "")
         return f"{head}: {self.value_text(row, lang)}"
 
     # -- plans by intent -----------------------------------------------------------------------------------
@@ -279,6 +283,9 @@ class Planner:
         """Both sides of an 'A vs B' question: head-to-head when one trial compared them, else a table."""
         if analysis.entities.attributes and not analysis.entities.endpoints:
             return Plan()  # "dara vs isa epitopes?", "dose of DVd vs DPd?": the quotes answer, not a results table
+        asked = set(analysis.entities.endpoints) - {"HR"}
+        if asked and not asked & set(self.vocab.endpoint_labels):
+            return Plan()  # "dara vs isa infusion reactions?": an endpoint no results table shows; not a PFS table
         lang = analysis.language
         a, b = analysis.sides[0], analysis.sides[1]
         pops = self._populations(analysis)
@@ -297,7 +304,7 @@ class Planner:
         if plan.claims:
             return plan
         sides = [(s, self._side_trial(s, endpoints[0], pops)) for s in (a, b)]
-        plan.columns = ["", *(f"{s} ({t})" if t else s for s, t in sides)]
+        plan.columns = ["", *(f"{s} ({t})" if t and t != s else s for s, t in sides)]
         none = "语料库中没有" if lang == "zh" else "not in the corpus"
         comparator_row = [Claim("对照组" if lang == "zh" else "comparator", None)]
         for _, name in sides:
@@ -313,7 +320,7 @@ class Planner:
         for s, t in sides:
             row = self.best_row(t, endpoints[0], pops, fallback=True) if t else None
             if row is not None:
-                plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
+                plan.claims.append(Claim(self.outcome_line(row, lang, whole_trial=bool(pops)), row.passage))
             elif self.trials_for(s):
                 continue  # its trial is in the corpus without a fact row: the quotes speak for it, nothing is missing
             elif lang == "zh":
@@ -324,7 +331,8 @@ class Planner:
             plan.caveat = (
                 "以上数据来自不同的试验，人群不同；跨试验比较不是随机对照证据。"
                 if lang == "zh"
-                else f"These results come from different trials with different populations: comparing them across "
-                f"trials is not randomised evidence, and the corpus holds no trial of {a} against {b}."
+                else "These results come from different trials with different populations: comparing them across "
+                "trials is not randomised evidence"
+                + ("." if a in self.vocab.trials else f", and the corpus holds no trial of {a} against {b}.")
             )
         return plan
