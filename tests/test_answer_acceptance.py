@@ -422,3 +422,17 @@ def test_a_question_about_one_named_trial_is_answered_from_that_trial(real_assis
     """ "Eligibility criteria of ICARIA-MM?": not a registry's staging criteria that retrieval ranked first."""
     a = real_assistant.ask("What are the eligibility criteria of ICARIA-MM?")
     assert not a.abstained and a.citations[0].passage_id == "icaria-design"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("What is the definition of lenalidomide-refractory?", "imwg-refractory-definition"),
+        ("什么是来那度胺难治？", "imwg-refractory-definition"),
+        ("什么是三类药物难治？", "cmrg-tcr-definition"),
+    ],
+)
+def test_a_definition_is_answered_from_the_defining_statement(real_assistant, question: str, passage: str) -> None:
+    """Not from a trial's lenalidomide-refractory subgroup result, which names the term without defining it."""
+    a = real_assistant.ask(question)
+    assert a.intent == "definition" and a.citations[0].passage_id == passage
