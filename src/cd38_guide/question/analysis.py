@@ -24,7 +24,7 @@ from cd38_guide.question.history import (
     stated_refractory,
 )
 from cd38_guide.question.script import to_simplified
-from cd38_guide.question.vocabulary import Vocabulary, load_vocabulary, may_match
+from cd38_guide.question.vocabulary import Vocabulary, literal_of, load_vocabulary, may_match
 from cd38_guide.types import Frozen, Language
 
 Intent = Literal[
@@ -188,17 +188,35 @@ _NEGATED = re.compile(
 )
 
 
+_Entries = tuple[tuple[str, tuple[tuple[re.Pattern[str], tuple[str, bool, bool] | None], ...]], ...]
+_PREPARED: dict[int, tuple[dict[str, list[re.Pattern[str]]], _Entries]] = {}
+
+
+def _prepared(patterns: dict[str, list[re.Pattern[str]]]) -> _Entries:
+    """Each name's patterns with the literal each needs, looked up once per vocabulary table, not per question."""
+    got = _PREPARED.get(id(patterns))
+    if got is None or got[0] is not patterns:
+        entries = tuple((name, tuple((p, literal_of(p)) for p in pats)) for name, pats in patterns.items())
+        got = _PREPARED[id(patterns)] = (patterns, entries)
+    return got[1]
+
+
 def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: bool = False) -> list[tuple[int, str]]:
     hits = []
     lowered, ascii_text = text.lower(), text.isascii()
-    for name, pats in patterns.items():
-        positions = [
-            m.start()
-            for p in pats
-            if may_match(p, text, lowered, ascii_text)
-            for m in p.finditer(text)
-            if not (negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()]))
-        ]
+    for name, entries in _prepared(patterns):
+        positions = []
+        for p, literal in entries:
+            # (may_match, inlined: a substring test rules out most patterns before their regex runs)
+            if (
+                literal is not None
+                and (literal[2] or ascii_text)
+                and literal[0] not in (text if literal[1] else lowered)
+            ):
+                continue
+            for m in p.finditer(text):
+                if not (negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()])):
+                    positions.append(m.start())
         if positions:
             hits.append((min(positions), name))
     return sorted(hits)

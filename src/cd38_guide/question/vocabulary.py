@@ -41,6 +41,11 @@ def term_pattern(term: str, *, exact_case: bool = False) -> re.Pattern[str]:
     return pattern
 
 
+def literal_of(pattern: re.Pattern[str]) -> tuple[str, bool, bool] | None:
+    """(the literal ``pattern`` needs, exact case, valid on any text), for a pattern from ``term_pattern``."""
+    return _LITERALS.get(pattern)
+
+
 def may_match(pattern: re.Pattern[str], text: str, lowered: str, ascii_text: bool) -> bool:
     """False only when ``pattern`` (from ``term_pattern``) cannot match ``text``: its term is not in it.
 
