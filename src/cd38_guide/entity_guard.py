@@ -16,9 +16,10 @@ from cd38_guide.question.vocabulary import Vocabulary, term_pattern
 from cd38_guide.types import Passage
 
 # A statement about anti-CD38 antibodies as a class is about each of them.
+_CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
+# An amount of a drug given (not a concentration measured, "IgG below 400 mg/dL"), and where a clause ends.
 _AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg(?!/d?L)|units)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]\s")
-_CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
 
 # Drugs that appear in nearly every regimen: naming them does not make a question about them.
 _BACKGROUND_DRUGS = frozenset({"dexamethasone"})

@@ -157,7 +157,7 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
     if re.match(r"^\s*(?:x|×)\s*\d+\s*(?:cycles?|courses?)", head):  # "DVd x 8 cycles"
         return "exposed", False
     if history and _PROGRESSED_ON.match(head):
-        return "refractory", False  # "来那度胺维持2年后进展" (on it); not "维持(治疗)后复发" (after it ended)
+        return "refractory", False
     if c["future"].search(prefix[-25:]):
         return None, False
     if re.search(r"(?:lines?\W{0,3}\d*|^\s*\d+|线治疗|线)\s*\(\s*$", prefix):  # "prior lines: 3 (VMP, Rd, PVd)"
