@@ -40,9 +40,9 @@ _INVISIBLE = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
 )
 BYTES_PER_CHAR = 4
+"""UTF-8 needs at most 4 bytes a character: the size a question may have before it is normalised."""
 FALLBACK_WINDOW = 3
 """Top hits that must carry the intent's cue before the fallback query in the evidence's words is skipped."""
-"""UTF-8 needs at most 4 bytes a character: the size a question may have before it is normalised."""
 
 
 def clean_question(text: object, max_chars: int) -> str:

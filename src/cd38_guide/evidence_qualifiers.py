@@ -209,9 +209,7 @@ def interference_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: li
     missing = []
     for m in _NAMED_TEST.finditer(analysis.normalized):
         for word in m.group(1).split():
-            if word.lower() in known or not is_rare_word(word):
-                continue
-            if any(p.search(word) for pats in v.drugs.values() for p in pats):
+            if word.lower() in known or not is_rare_word(word) or guard.drugs_in(word):
                 continue
             if not stems.intersection(tokenize(word)):
                 missing.append(word)

@@ -24,7 +24,7 @@ from cd38_guide.question.history import (
     stated_refractory,
 )
 from cd38_guide.question.script import to_simplified
-from cd38_guide.question.vocabulary import Vocabulary, literal_of, load_vocabulary, may_match
+from cd38_guide.question.vocabulary import Vocabulary, literal_allows, literal_of, load_vocabulary, may_match
 from cd38_guide.types import Frozen, Language
 
 Intent = Literal[
@@ -207,12 +207,7 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: boo
     for name, entries in _prepared(patterns):
         positions = []
         for p, literal in entries:
-            # (may_match, inlined: a substring test rules out most patterns before their regex runs)
-            if (
-                literal is not None
-                and (literal[2] or ascii_text)
-                and literal[0] not in (text if literal[1] else lowered)
-            ):
+            if not literal_allows(literal, text, lowered, ascii_text):
                 continue
             for m in p.finditer(text):
                 if not (negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()])):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from cd38_guide.question.analysis import QuestionAnalysis
-from cd38_guide.question.vocabulary import load_vocabulary
 
 _FOCUS_WORDS = {
     "dose_adjustment": "dose adjustment",
@@ -62,7 +61,7 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
         return [f"anti-CD38 antibody in {p} patients" for p in e.populations[:limit]]
     if analysis.describes_patient or analysis.intent not in _FOCUS_WORDS:
         return []
-    history = load_vocabulary(()).refractory_drugs(e.populations)  # "len-refractory": lenalidomide is history
+    history = e.refractory_drugs  # "len-refractory": lenalidomide is history
     subjects = [*e.trials, *[d for d in e.named_drugs if d != "dexamethasone" and d not in history]] or list(e.regimens)
     # One subject in English is searched well as asked, except a dose adjustment for a population ("does len
     # need reducing on haemodialysis?"), whose label statement rarely shares the question's words.

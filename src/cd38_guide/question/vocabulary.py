@@ -46,20 +46,24 @@ def literal_of(pattern: re.Pattern[str]) -> tuple[str, bool, bool] | None:
     return _LITERALS.get(pattern)
 
 
-def may_match(pattern: re.Pattern[str], text: str, lowered: str, ascii_text: bool) -> bool:
-    """False only when ``pattern`` (from ``term_pattern``) cannot match ``text``: its term is not in it.
+def literal_allows(literal: tuple[str, bool, bool] | None, text: str, lowered: str, ascii_text: bool) -> bool:
+    """False only when a pattern needing ``literal`` (see ``literal_of``) cannot match ``text``.
 
     A substring test costs a fraction of a regex search; question analysis runs ~700 term patterns a question.
     On ASCII text a case-blind ASCII term can only match where its lower-cased form occurs in ``lowered``
-    (``text.lower()``); a CJK term only where it occurs as is. Any other pattern is searched.
+    (``text.lower()``); a CJK term only where it occurs as is. A pattern with no literal is searched.
     """
-    literal = _LITERALS.get(pattern)
     if literal is None:
         return True
     term, exact, any_text = literal
     if not (any_text or ascii_text):
         return True
     return term in (text if exact else lowered)
+
+
+def may_match(pattern: re.Pattern[str], text: str, lowered: str, ascii_text: bool) -> bool:
+    """False only when ``pattern`` (from ``term_pattern``) cannot match ``text``: its term is not in it."""
+    return literal_allows(_LITERALS.get(pattern), text, lowered, ascii_text)
 
 
 def _regex(pattern: str) -> re.Pattern[str]:
