@@ -246,6 +246,39 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
     assert a.abstained and a.missing and missing in a.missing
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        # The prophylaxis's "3 months after" and the blood bank's "6 months" are intervals of other things.
+        ("达雷妥尤单抗治疗后多久可以接种重组带状疱疹疫苗？", "所问的时间间隔"),
+        ("CAR-T治疗后多久可以再用达雷妥尤单抗？", "所问的时间间隔"),
+        ("When can daratumumab be given after CAR-T infusion?", "timing (how long or how soon)"),
+        ("How often should IgG be monitored on daratumumab?", "timing (how long or how soon)"),
+        # The labels give infusion times; none gives a 90-minute or a split first infusion for daratumumab.
+        ("What is the 90-minute rapid infusion protocol for daratumumab?", "rapid infusion"),
+        ("Dara IV first infusion split over two days: fewer reactions?", "split first infusion"),
+    ],
+)
+def test_an_interval_no_quote_states_for_what_was_asked_is_declined(real_assistant, question, missing) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("How long after the last daratumumab dose can blood bank interference persist?", "6 months"),
+        ("How soon after starting daratumumab should zoster prophylaxis begin?", "1 week"),
+        ("达雷妥尤单抗停药后多久血库检测仍受干扰？", "6 months"),
+        ("How long do patients live with IsaPd?", "24.6"),
+        ("Can isatuximab be given as a rapid infusion?", "75 minutes"),  # the label's shorter later infusions
+    ],
+)
+def test_an_interval_the_corpus_states_is_answered(real_assistant, question: str, fact: str) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and fact in a.answer
+
+
 def test_an_interference_question_in_everyday_words_finds_the_blood_bank_evidence(real_assistant) -> None:
     """No word of "emergency blood" is in the blood-bank passages: the fallback query in their words finds them."""
     a = real_assistant.ask("Can a patient on dara still get emergency blood?")

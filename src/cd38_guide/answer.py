@@ -249,7 +249,7 @@ def compose(
     candidates = [c for c in wide_candidates if c.pid in keep]
     plan = planner.plan(analysis) if planner is not None and analysis is not None else Plan()
     if analysis is not None and guard is not None:
-        gaps = subject_gaps(analysis, guard, candidates, plan, wide_candidates)
+        gaps = subject_gaps(analysis, guard, candidates, plan, wide_candidates, q.concepts)
         # A comparison missing one side still shows the other; a gap that is no side (the named trial's endpoint,
         # an aspect) leaves nothing asked answered.
         partial = (

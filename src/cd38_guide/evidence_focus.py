@@ -13,7 +13,13 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
-from cd38_guide.evidence_qualifiers import asked_qualifiers, combination_gaps, interference_gaps
+from cd38_guide.evidence_qualifiers import (
+    INTERVAL_ASPECT,
+    asked_qualifiers,
+    combination_gaps,
+    interference_gaps,
+    interval_gaps,
+)
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
@@ -119,6 +125,7 @@ def subject_gaps(
     candidates: list[Candidate],
     plan: Plan,
     wide: list[Candidate] | None = None,
+    concepts: list[list[str]] | None = None,
 ) -> list[str]:
     """Named subjects that no candidate sentence (or planned claim) is about, for what was asked.
 
@@ -136,13 +143,17 @@ def subject_gaps(
     about_entry = analysis.asks_design or bool(_ASKS_ENTRY.search(analysis.normalized))
     speaking = [c for c in strong if about_entry or not _EXCLUSION.search(c.text)]
     aspect_gaps = [
-        a
-        for a in analysis.entities.aspects
-        if not any(
-            p.search(c.text) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in named))
-            for c in speaking
-            for p in guard.vocab.aspects[a]
-        )
+        *interval_gaps(analysis, guard, speaking, plan, concepts or []),
+        *(
+            a
+            for a in analysis.entities.aspects
+            if a != INTERVAL_ASPECT  # see interval_gaps
+            and not any(
+                p.search(c.text) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in named))
+                for c in speaking
+                for p in guard.vocab.aspect_evidence.get(a, guard.vocab.aspects[a])
+            )
+        ),
     ]
     attribute = attribute_of(analysis)
     # "IRAKLIA washout before entry?": asked of a trial's design, its eligibility sentence answers.

@@ -214,3 +214,53 @@ def interference_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: li
             if not stems.intersection(tokenize(word)):
                 missing.append(word)
     return [f"interference with {' '.join(missing)} testing"] if missing else []
+
+
+INTERVAL_ASPECT = "timing (how long or how soon)"
+"""The vocabulary's aspect for an interval asked; its quotes are read by ``interval_gaps``."""
+
+# Stems of the words that ask for an interval or an act, or are too general to say what the interval is of
+# ("how long should G-CSF be continued", "how soon can a patient receive ...", "CAR-T cell therapy").
+_INTERVAL_WORDS = frozenset(
+    {
+        "long", "soon", "wait", "start", "restart", "resum", "continu", "receiv", "give", "given", "take", "use",
+        "patient", "cell", "therapi", "treatment", "treat",
+    }
+)  # fmt: skip
+
+
+def interval_gaps(
+    analysis: QuestionAnalysis,
+    guard: EntityGuard,
+    strong: list[Candidate],
+    plan: Plan,
+    concepts: list[list[str]],
+) -> list[str]:
+    """ "How soon after daratumumab can the zoster vaccine be given?": an interval asked must be stated (a time, or
+    "until ...") by a strong quote or planned line about what the interval is of, not by the antiviral
+    prophylaxis's 3 months or the blood bank's 6 months.
+
+    What it is of: the question's concepts other than its named drugs, regimens and trials and the asking words;
+    the stating sentence's passage must name most of them. A result asked ("how long do responses last?") is an
+    endpoint, checked as one.
+    """
+    if INTERVAL_ASPECT not in analysis.entities.aspects or analysis.entities.endpoints:
+        return []
+    subjects = guard.subjects(analysis)
+    anchors = [
+        kept
+        for c in concepts
+        if not any(guard.mentions(" ".join(c), s) for s in subjects)
+        and (kept := [t for t in c if t not in _INTERVAL_WORDS])
+    ]
+    texts = [(c.text, c.pid) for c in strong] + [(c.text, c.passage) for c in plan.claims if c.passage]
+
+    def states(text: str, pid: str, patterns: list[re.Pattern[str]]) -> bool:  # a time, in a passage on the point
+        if not any(p.search(text) for p in patterns):
+            return False
+        p = guard.passages[pid]
+        tokens = set(tokenize(f"{p.title} {p.heading} {p.text}"))
+        return not anchors or 2 * sum(any(t in tokens for t in a) for a in anchors) > len(anchors)
+
+    patterns = guard.vocab.aspect_evidence[INTERVAL_ASPECT]
+    return [] if any(states(t, pid, patterns) for t, pid in texts) else [INTERVAL_ASPECT]

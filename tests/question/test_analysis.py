@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cd38_guide.corpus import load_corpus
+from cd38_guide.evidence_qualifiers import INTERVAL_ASPECT
 from cd38_guide.question.analysis import INTENTS, analyse, normalize
 from cd38_guide.question.vocabulary import load_vocabulary
 
@@ -120,6 +121,16 @@ def test_every_edge_aspect_has_a_chinese_name() -> None:
     assert set(vocab.aspects) == set(vocab.aspect_labels)
 
 
+def test_aspect_evidence_belongs_to_aspects_and_the_interval_aspect_has_it() -> None:
+    """How a quote speaks to an aspect is given only for aspects, and the interval check reads its own entry."""
+    vocab = load_vocabulary(())
+    assert set(vocab.aspect_evidence) <= set(vocab.aspects)
+    assert INTERVAL_ASPECT in vocab.aspect_evidence
+    stated = ["for up to 6 months after the last infusion", "delayed until the ANC has recovered", "every 4 weeks"]
+    assert all(any(p.search(t) for p in vocab.aspect_evidence[INTERVAL_ASPECT]) for t in stated)
+    assert not any(p.search("in 38% of patients at the first infusion") for p in vocab.aspect_evidence[INTERVAL_ASPECT])
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -178,10 +189,28 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("伊沙妥昔单抗能和中药一起吃吗？", "herbal medicine and supplements"),
         ("Is daratumumab safe in lupus?", "autoimmune disease"),
         ("伊沙妥昔单抗漏了一次怎么补？", "missed doses"),
+        ("How soon after daratumumab can a patient receive the MMR vaccine?", "timing (how long or how soon)"),
+        ("When can daratumumab be given after CAR-T infusion?", "timing (how long or how soon)"),
+        ("CAR-T治疗后多久可以再用达雷妥尤单抗？", "timing (how long or how soon)"),
+        ("乙肝患者用达雷妥尤单抗后多久复查一次HBV DNA？", "timing (how long or how soon)"),
+        ("伊沙妥昔单抗可以90分钟快速输注吗？", "rapid infusion"),
+        ("达雷妥尤单抗首次输注可以分两天吗？", "split first infusion"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
     assert aspect in analyse(question, glossary()).entities.aspects
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long is the washout before anti-CD38 retreatment?",  # the washout is an attribute of its own
+        "How long did responses last with IsaPd in ICARIA-MM?",
+        "达雷妥尤单抗首次静脉输注需要多长时间？",
+    ],
+)
+def test_a_duration_asked_of_a_known_thing_is_no_interval_aspect(question: str) -> None:
+    assert "timing (how long or how soon)" not in analyse(question, glossary()).entities.aspects
 
 
 def test_a_word_that_only_resembles_an_aspect_is_not_one() -> None:

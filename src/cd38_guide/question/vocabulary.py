@@ -129,6 +129,8 @@ class Vocabulary:
     attribute_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     aspects: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     aspect_labels: dict[str, str] = field(default_factory=dict)  # Chinese names of the aspects
+    # What a quote must say to speak to an aspect, where that is not how a question names it (an interval).
+    aspect_evidence: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     adverse_events: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     routes: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)  # subcutaneous, intravenous
     known_words: frozenset[str] = field(default_factory=frozenset)
@@ -246,6 +248,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         attribute_cues={k: re.compile(v, re.IGNORECASE) for k, v in vocab.get("attribute_cues", {}).items()},
         aspects={k: [_regex(p) for p in v] for k, v in vocab["aspects"].items()},
         aspect_labels=dict(vocab.get("aspect_labels", {})),
+        aspect_evidence={k: [_regex(p) for p in v] for k, v in vocab.get("aspect_evidence", {}).items()},
         adverse_events={k: [_regex(p) for p in v] for k, v in vocab.get("adverse_events", {}).items()},
         routes={k: [_regex(p) for p in v] for k, v in vocab.get("routes", {}).items()},
         known_words=frozenset(known),
