@@ -185,6 +185,7 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("ICARIA-MM quality of life results?", "QoL"),
         ("What did IMROZ show for Isa-VRd?", "IMROZ"),
         ("APOLLO 5-year PFS rate with D-Pd?", "5-year"),
+        ("DREAMM-8 3-year PFS for BPd?", "3-year"),  # its update at 28 months gives a median PFS of 32.6 months
         ("LEPUS overall survival: any OS difference between D-Vd and Vd?", "LEPUS OS"),
         ("CANDOR grade 3+ infection rate in patients over 75?", "elderly"),
         ("Outcomes of isatuximab-lenalidomide-dexamethasone (Isa-Rd) at first relapse?", "isatuximab + lenalidomide"),
