@@ -258,6 +258,8 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         # The labels give infusion times; none gives a 90-minute or a split first infusion for daratumumab.
         ("What is the 90-minute rapid infusion protocol for daratumumab?", "rapid infusion"),
         ("Dara IV first infusion split over two days: fewer reactions?", "split first infusion"),
+        ("What is the recommended antifungal prophylaxis with daratumumab?", "antifungal prophylaxis"),
+        ("Does isatuximab cause a positive direct antiglobulin test?", "direct antiglobulin test"),
     ],
 )
 def test_an_interval_no_quote_states_for_what_was_asked_is_declined(real_assistant, question, missing) -> None:

@@ -20,9 +20,9 @@ def _labels(question: str) -> list[str]:
         ("MajesTEC-3 36-month PFS?", "36-month result", "36-month progression-free survival", "24-month PFS"),
         ("ICARIA-MM OS at 3 years?", "3-year result", "36-month overall survival", "54-month overall survival"),
         ("CANDOR 4-year OS?", "4-year result", "median follow-up 50 months", "median follow-up 27 months"),
-        # a result of that many months is no follow-up; a follow-up well short of the landmark reports no rate at it
+        # an analysis well short of the landmark reports no result at it
         ("DREAMM-8 3-year PFS?", "3-year result", "at a median follow-up of 38 months", "median PFS of 32.6 months"),
-        ("DREAMM-8 3-year PFS?", "3-year result", "followed for a median of 33 months", "median follow-up of 28 months"),
+        ("DREAMM-8 3-year PFS?", "3-year result", "follow-up of 33 months", "median follow-up of 28 months"),
         ("ICARIA-MM 4-year OS rate?", "4-year result", "48-month OS rate was 40%", "median follow-up 52.4 months"),
         ("SC dara under 40 kg?", "40 kg", "patients weighing 40 kg or less", "50 kg or less"),
         ("What did the 60-month IKEMA update show?", "60-month result", "at 60 months", "median follow-up 56.6 months"),

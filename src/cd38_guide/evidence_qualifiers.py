@@ -74,14 +74,11 @@ def _landmark(months: int, years: bool = False) -> re.Pattern[str]:
     """How a passage states a result at ``months``: "36-month", "3-year", "at 3 years", "3年".
 
     ``years``: the question counted in years ("4-year OS", "5年随访"), which a clinician also says of an analysis
-    at a median follow-up near it (CANDOR's final analysis at 50 months): a follow-up from 4 months before it (a
-    landmark rarely lies far past the median follow-up; DREAMM-8's 28-month update reports no 3-year PFS) to 8
-    after. A result of that many months ("median PFS of 32.6 months") is no follow-up.
+    near it (CANDOR's final analysis at 50 months): from 3 months before it (a landmark rarely lies far past the
+    follow-up; DREAMM-8's update at 28 months, with its median PFS of 32.6 months, gives no 3-year PFS) to 8 after.
     """
-    forms = [rf"{months}(?:\.\d+)?[- ]months?"]
-    if years:
-        near = "|".join(str(m) for m in range(months - 4, months + 9))
-        forms += [rf"(?:follow-up (?:of |was )?|followed (?:up )?for (?:a median of )?|\bat )(?:{near})(?:\.\d+)?[- ]months?"]
+    near = range(months - 3, months + 9) if years else [months]
+    forms = [rf"(?:{'|'.join(str(m) for m in near)})(?:\.\d+)?[- ]months?"]
     if months % 12 == 0:
         y = months // 12
         forms += [rf"{y}[- ]years?", rf"{y} ?年"]

@@ -195,6 +195,12 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("乙肝患者用达雷妥尤单抗后多久复查一次HBV DNA？", "timing (how long or how soon)"),
         ("伊沙妥昔单抗可以90分钟快速输注吗？", "rapid infusion"),
         ("达雷妥尤单抗首次输注可以分两天吗？", "split first infusion"),
+        ("Does daratumumab need dose adjustment for obesity?", "obesity"),
+        ("Can daratumumab be given intrathecally?", "intrathecal or intramuscular use"),
+        ("伊沙妥昔单抗需要预防性使用抗真菌药吗？", "antifungal prophylaxis"),
+        ("达雷妥尤单抗会引起溶血吗？", "haemolysis"),
+        ("Is the DAT positive on isatuximab?", "direct antiglobulin test"),
+        ("What is the maximum infusion rate for isatuximab?", "maximum infusion rate"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
@@ -211,6 +217,12 @@ def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) ->
 )
 def test_a_duration_asked_of_a_known_thing_is_no_interval_aspect(question: str) -> None:
     assert "timing (how long or how soon)" not in analyse(question, glossary()).entities.aspects
+
+
+def test_the_indirect_antiglobulin_test_is_not_the_direct_one() -> None:
+    """The blood-bank passages describe the indirect test; only the direct one is an aspect at the corpus's edge."""
+    question = "Does daratumumab make the indirect antiglobulin test positive?"
+    assert "direct antiglobulin test" not in analyse(question, glossary()).entities.aspects
 
 
 def test_a_word_that_only_resembles_an_aspect_is_not_one() -> None:
