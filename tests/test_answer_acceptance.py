@@ -282,6 +282,20 @@ def test_an_interval_the_corpus_states_is_answered(real_assistant, question: str
     assert not a.abstained and fact in a.answer
 
 
+@pytest.mark.parametrize(
+    "question", ["72yo on dialysis, CrCl under 15: can IsaKd be given at full dose?", "患者透析中，IsaPd可以全剂量吗？"]
+)
+def test_a_regimen_dose_no_quote_speaks_to_is_declined_not_answered_with_lenalidomide(real_assistant, question) -> None:
+    """Neither isatuximab nor carfilzomib has a renal dose statement in the corpus; lenalidomide's is no answer."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and ("IsaKd" in a.missing or "IsaPd" in a.missing)
+
+
+def test_a_regimen_dose_its_drug_has_is_still_answered(real_assistant) -> None:
+    a = real_assistant.ask("Patient on DRd with CrCl 25: what lenalidomide dose now?")
+    assert not a.abstained and "15 mg every other day" in a.answer
+
+
 def test_an_interference_question_in_everyday_words_finds_the_blood_bank_evidence(real_assistant) -> None:
     """No word of "emergency blood" is in the blood-bank passages: the fallback query in their words finds them."""
     a = real_assistant.ask("Can a patient on dara still get emergency blood?")

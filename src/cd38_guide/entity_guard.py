@@ -137,6 +137,10 @@ class EntityGuard:
         named = self._all_drugs(text)
         return list(named) if candidates is None else [d for d in candidates if d in named]
 
+    def foreground_drugs(self, text: str) -> list[str]:
+        """Drugs ``text`` names besides the steroid backbone, which is in every regimen and speaks for none."""
+        return [d for d in self.drugs_in(text) if self.vocab.drug_class.get(d) != "steroid"]
+
     def _names_something(self, text: str) -> bool:
         """Does ``text`` name a drug, regimen or trial of the vocabulary, or CD38 itself?
 
@@ -188,6 +192,14 @@ def attribute_of(analysis: QuestionAnalysis) -> str | None:
     return None
 
 
+def regimen_drugs_asked(analysis: QuestionAnalysis, guard: EntityGuard) -> set[str]:
+    """The drugs of a regimen whose dose is asked ("on dialysis: IsaKd at full dose?"), the steroid backbone aside;
+    empty for other questions."""
+    if analysis.intent not in ("dose", "dose_adjustment") or not analysis.entities.regimens:
+        return set()
+    return {d for d in analysis.entities.drugs if guard.vocab.drug_class.get(d) != "steroid"}
+
+
 __all__ = [
     "ATTRIBUTE_CUES",
     "ATTRIBUTE_LABELS",
@@ -195,5 +207,6 @@ __all__ = [
     "attribute_cue",
     "attribute_of",
     "found_in",
+    "regimen_drugs_asked",
     "term_pattern",
 ]

@@ -19,6 +19,7 @@ from cd38_guide.evidence_qualifiers import (
     combination_gaps,
     interference_gaps,
     interval_gaps,
+    regimen_dose_gaps,
 )
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
@@ -166,7 +167,7 @@ def subject_gaps(
         # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
         subjects = [s for s in subjects if s in guard.vocab.trials]
         if not subjects:
-            return aspect_gaps
+            return [*aspect_gaps, *regimen_dose_gaps(analysis, guard, speaking)]
     if attribute and analysis.entities.named_drugs:
         # A dose question is about the drugs it names, not the regimen they are given in.
         subjects = [s for s in subjects if s not in guard.vocab.regimens]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from cd38_guide.answer_plan import Plan
-from cd38_guide.entity_guard import EntityGuard
+from cd38_guide.entity_guard import EntityGuard, regimen_drugs_asked
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.query_terms import is_rare_word
 from cd38_guide.question.analysis import JOINER, QuestionAnalysis
@@ -265,3 +265,14 @@ def interval_gaps(
 
     patterns = guard.vocab.aspect_evidence[INTERVAL_ASPECT]
     return [] if any(states(t, pid, patterns) for t, pid in texts) else [INTERVAL_ASPECT]
+
+
+def regimen_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "On dialysis: can IsaKd be given at full dose?": a dose asked of a described patient's regimen needs a strong
+    quote naming one of its drugs; lenalidomide's renal doses do not answer it (they would for DRd)."""
+    asked = regimen_drugs_asked(analysis, guard)
+    if not asked or not analysis.describes_patient:
+        return []
+    if any(asked.intersection(guard.foreground_drugs(c.text)) for c in strong):
+        return []
+    return list(analysis.entities.regimens)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
-from cd38_guide.entity_guard import EntityGuard, found_in
+from cd38_guide.entity_guard import EntityGuard, found_in, regimen_drugs_asked
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -114,6 +114,9 @@ def score_sentences(
         [d for d in subjects if guard and d in guard.vocab.drug_class] if analysis and analysis.intent == "dose" else []
     )
     rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
+    # A dose asked of named drugs or a regimen ("on dialysis: IsaKd at full dose?"): a sentence naming only other
+    # drugs (lenalidomide's renal doses) answers another question.
+    asked_drugs = regimen_drugs_asked(analysis, guard) if analysis and guard else set()
     asked_route, other_route = _routes(analysis, guard)
     # "Eligibility criteria of ICARIA-MM?": one named trial is the source asked about.
     off_trial = list(analysis.entities.trials) if analysis and len(analysis.entities.trials) == 1 else []
@@ -156,8 +159,10 @@ def score_sentences(
                     about = any(guard.doses(text, d) for d in dosed)
                 if about:
                     score += settings.subject_bonus
-                elif (rivals and guard.drugs_in(text, rivals)) or (
-                    off_trial and not guard.passage_mentions(p.id, off_trial[0])
+                elif (
+                    (rivals and guard.drugs_in(text, rivals))
+                    or (off_trial and not guard.passage_mentions(p.id, off_trial[0]))
+                    or (asked_drugs and (named := guard.foreground_drugs(text)) and not asked_drugs.intersection(named))
                 ):
                     score -= settings.rival_penalty  # another drug of the class; a source other than the named trial
             if other_route and any(found_in(x, text) for x in other_route):
