@@ -260,6 +260,8 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("Dara IV first infusion split over two days: fewer reactions?", "split first infusion"),
         ("What is the recommended antifungal prophylaxis with daratumumab?", "antifungal prophylaxis"),
         ("Does isatuximab cause a positive direct antiglobulin test?", "direct antiglobulin test"),
+        # the trials with anti-CD38 and BCMA or bispecific arms excluded prior BCMA-directed therapy
+        ("Does cilta-cel still work after prior teclistamab?", "prior BCMA or bispecific therapy"),
     ],
 )
 def test_an_interval_no_quote_states_for_what_was_asked_is_declined(real_assistant, question, missing) -> None:

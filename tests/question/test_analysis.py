@@ -201,6 +201,10 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("达雷妥尤单抗会引起溶血吗？", "haemolysis"),
         ("Is the DAT positive on isatuximab?", "direct antiglobulin test"),
         ("What is the maximum infusion rate for isatuximab?", "maximum infusion rate"),
+        ("Does cilta-cel still work after prior teclistamab?", "prior BCMA or bispecific therapy"),
+        ("双抗治疗失败后还能用达雷妥尤单抗吗？", "prior BCMA or bispecific therapy"),
+        ("Platelet transfusion threshold before a dara injection?", "platelet transfusion"),
+        ("Pegfilgrastim on the same day as the dara shot - is that ok?", "timing (how long or how soon)"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
@@ -217,6 +221,11 @@ def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) ->
 )
 def test_a_duration_asked_of_a_known_thing_is_no_interval_aspect(question: str) -> None:
     assert "timing (how long or how soon)" not in analyse(question, glossary()).entities.aspects
+
+
+def test_a_patient_without_prior_bcma_therapy_is_not_after_it() -> None:
+    question = "Elranatamab response rate in triple-class refractory patients without prior BCMA?"
+    assert "prior BCMA or bispecific therapy" not in analyse(question, glossary()).entities.aspects
 
 
 def test_the_indirect_antiglobulin_test_is_not_the_direct_one() -> None:
