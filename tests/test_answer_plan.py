@@ -49,6 +49,15 @@ def test_trial_results_lead_with_the_primary_endpoints(world) -> None:
     _grounded(world, plan)
 
 
+@pytest.mark.parametrize("question", ["What did IRAKLIA show?", "Is SC isatuximab as effective as IV isatuximab?"])
+def test_a_trial_without_pfs_or_os_rows_leads_with_its_own_endpoints(world, question: str) -> None:
+    """IRAKLIA's co-primary endpoint was response: its result line, not an empty plan."""
+    plan = _plan(world, question)
+    assert plan.claims and plan.claims[0].passage == "iraklia-response"
+    assert "71.1% vs 70.5%" in plan.claims[0].text
+    _grounded(world, plan)
+
+
 def test_asked_endpoint_and_population_pick_the_row(world) -> None:
     os_plan = _plan(world, "OS in POLLUX?")
     assert len(os_plan.claims) == 1 and "median OS 67.6 vs 51.8 months" in os_plan.claims[0].text

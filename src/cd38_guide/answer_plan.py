@@ -253,6 +253,12 @@ class Planner:
             asked = ["PFS"]
         return asked or list(DEFAULT_ENDPOINTS)
 
+    def _reported(self, trial: str) -> list[str]:
+        """The endpoints to show when none was asked: PFS and OS, else the trial's own (IRAKLIA's ORR)."""
+        own = dict.fromkeys(r.endpoint for r in self._outcomes if r.source == trial)
+        defaults = [e for e in DEFAULT_ENDPOINTS if e in own]
+        return defaults or [e for e in own if e in self.vocab.endpoint_labels][:2]
+
     def outcome(self, analysis: QuestionAnalysis) -> Plan:
         """Results of the named trials (or of the trials behind the named regimens)."""
         lang = analysis.language
@@ -271,7 +277,7 @@ class Planner:
         plan = Plan()
         fu = bool(_FOLLOW_UP.search(analysis.normalized))
         for trial in trials:
-            for ep in self._endpoints(analysis):
+            for ep in self._endpoints(analysis) if analysis.entities.endpoints else self._reported(trial):
                 for pops in groups:
                     row = self.best_row(trial, ep, pops, question=analysis.normalized)
                     if row is not None and all(c.text != self.outcome_line(row, lang, fu) for c in plan.claims):
