@@ -198,6 +198,9 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("Which G-CSF dose for grade 4 neutropenia on isatuximab?", "g-csf"),
         # CANDOR excluded heart failure; its exclusion list is no cardiac-failure rate
         ("CANDOR cardiac failure rate with D-Kd?", "cardiac failure"),
+        # a named event's rate asked of a regimen or drug: no DVd neuropathy rate, no anti-CD38 hypogammaglobulinaemia
+        ("Peripheral neuropathy rate with DVd?", "DVd peripheral neuropathy"),
+        ("Does daratumumab cause hypogammaglobulinaemia?", "hypogammaglobulinaemia"),
         ("What was the median age in IKEMA?", "median age"),
         ("Median time to response with DKd in CANDOR?", "TTR"),
         # elranatamab monotherapy in a passage headed "after anti-CD38 refractoriness" is not isatuximab alone
@@ -291,6 +294,19 @@ def test_a_regimen_dose_no_quote_speaks_to_is_declined_not_answered_with_lenalid
     """Neither isatuximab nor carfilzomib has a renal dose statement in the corpus; lenalidomide's is no answer."""
     a = real_assistant.ask(question)
     assert a.abstained and a.missing and ("IsaKd" in a.missing or "IsaPd" in a.missing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who should be on acyclovir per the IMWG infection guidance?",  # prevention, not the rate of infection
+        "伊沙妥昔单抗治疗期间能接种带状疱疹疫苗吗？",
+        "Neutropenia rate with IsaPd?",
+        "When is IVIG given for hypogammaglobulinaemia in patients on daratumumab?",
+    ],
+)
+def test_prevention_of_a_named_event_and_its_reported_rate_are_answered(real_assistant, question: str) -> None:
+    assert not real_assistant.ask(question).abstained
 
 
 def test_a_regimen_dose_its_drug_has_is_still_answered(real_assistant) -> None:

@@ -34,6 +34,13 @@ _DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[
 _ASKS_ENTRY = re.compile(r"eligib|exclu|enrol|criteri|allowed (in|into)|入组|排除|纳入", re.IGNORECASE)
 _EXCLUSION = re.compile(r"\bexclu(ded|sion|sions|ding)\b|\bineligible\b|\bnot eligible\b", re.IGNORECASE)
 
+# How often an adverse event occurs, or whether a drug causes it.
+_ASKS_RATE = re.compile(
+    r"\b(rates?|incidence|how (common|often|frequent)|frequency|risk of|cause[sd]?|associated with)\b"
+    r"|发生率|多常见|常见吗|会引起|会导致|引起.{0,6}吗",
+    re.IGNORECASE,
+)
+
 # Intents whose named drugs are the patient's history, not the subject of the question.
 _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
 
@@ -244,8 +251,15 @@ def qualifier_gaps(
     named_trial = bool(analysis.entities.trials) and not analysis.describes_patient
     # Without a named trial, a toxicity is checked here only when a named reaction is asked in a subgroup ("IRR
     # rate in Asian patients?"); a general "toxicity in the elderly?" is left to population_gaps.
+    # So does the rate of a named adverse event asked of a regimen or drug ("neuropathy rate with DVd?"); not a
+    # vaccine or prophylaxis against it ("zoster vaccine on isatuximab?").
+    events = [e for e, pats in v.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
+    if not named_trial and (
+        "supportive_care" in analysis.entities.attributes or not _ASKS_RATE.search(analysis.normalized)
+    ):
+        events = []
     asked_of = named_trial or (
-        analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints)
+        analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints or events)
     )
     # A result asked of a named trial's retreatment ("What share of LYNX patients responded?") is asked the same way.
     asked_in = ("comparison", "toxicity", "rechallenge")
@@ -318,15 +332,12 @@ def qualifier_gaps(
                 for c in on_trial[t]
             ):
                 gaps.append(f"{' / '.join(trials)} adverse events ({pop})")
-        if named_trial:
-            # "CANDOR cardiac failure rate?": the named event, in a sentence about the trial or a planned line (not
-            # in its exclusion criteria).
-            texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
-            for event, pats in v.adverse_events.items():
-                if any(p.search(analysis.normalized) for p in pats) and not any(
-                    p.search(x) for p in pats for x in texts
-                ):
-                    gaps.append(f"{' / '.join(trials)} {event}")
+        # "CANDOR cardiac failure rate?", "neuropathy rate with DVd?": the named event, in a sentence about the
+        # trial (or regimen, or drug) or a planned line, not in its exclusion criteria.
+        texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
+        for event in events:
+            if not any(p.search(x) for p in v.adverse_events[event] for x in texts):
+                gaps.append(f"{' / '.join(trials)} {event}")
         return gaps
     # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
