@@ -201,6 +201,8 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("达雷妥尤单抗会引起溶血吗？", "haemolysis"),
         ("Is the DAT positive on isatuximab?", "direct antiglobulin test"),
         ("What is the maximum infusion rate for isatuximab?", "maximum infusion rate"),
+        ("达雷妥尤单抗治疗期间可以吃西柚吗？", "food and diet"),
+        ("伊沙妥昔单抗应该早上还是晚上给药？", "time of day"),
         ("Does cilta-cel still work after prior teclistamab?", "prior BCMA or bispecific therapy"),
         ("双抗治疗失败后还能用达雷妥尤单抗吗？", "prior BCMA or bispecific therapy"),
         ("Platelet transfusion threshold before a dara injection?", "platelet transfusion"),
