@@ -200,6 +200,8 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("CANDOR cardiac failure rate with D-Kd?", "cardiac failure"),
         # a named event's rate asked of a regimen or drug: no DVd neuropathy rate, no anti-CD38 hypogammaglobulinaemia
         ("Peripheral neuropathy rate with DVd?", "DVd peripheral neuropathy"),
+        ("Rate of infusion reactions with SC daratumumab in APOLLO?", "APOLLO IRR"),  # COLUMBA's rate is not APOLLO's
+        ("What proportion of MAIA patients discontinued DRd because of adverse events?", "discontinuation"),
         ("Does daratumumab cause hypogammaglobulinaemia?", "hypogammaglobulinaemia"),
         ("What was the median age in IKEMA?", "median age"),
         ("Median time to response with DKd in CANDOR?", "TTR"),

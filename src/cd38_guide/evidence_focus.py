@@ -335,6 +335,11 @@ def qualifier_gaps(
         # "CANDOR cardiac failure rate?", "neuropathy rate with DVd?": the named event, in a sentence about the
         # trial (or regimen, or drug) or a planned line, not in its exclusion criteria.
         texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
+        if named_trial:
+            # "IRR rate with SC daratumumab in APOLLO?": the asked reaction, reported by that trial (not COLUMBA).
+            for e in (e for e in analysis.entities.endpoints if e != "HR"):
+                if not any(p.search(x) for p in v.endpoints.get(e, []) for x in texts):
+                    gaps.append(f"{' / '.join(trials)} {e}")
         for event in events:
             if not any(p.search(x) for p in v.adverse_events[event] for x in texts):
                 gaps.append(f"{' / '.join(trials)} {event}")
