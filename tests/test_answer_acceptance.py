@@ -201,6 +201,8 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         # a named event's rate asked of a regimen or drug: no DVd neuropathy rate, no anti-CD38 hypogammaglobulinaemia
         ("Peripheral neuropathy rate with DVd?", "DVd peripheral neuropathy"),
         ("Rate of infusion reactions with SC daratumumab in APOLLO?", "APOLLO IRR"),  # COLUMBA's rate is not APOLLO's
+        # DARE gave daratumumab with dexamethasone on dialysis; no source reports D-Kd's safety there
+        ("达雷妥尤单抗联合卡非佐米在透析患者中的安全性？", "dialysis"),
         ("What proportion of MAIA patients discontinued DRd because of adverse events?", "discontinuation"),
         ("Does daratumumab cause hypogammaglobulinaemia?", "hypogammaglobulinaemia"),
         ("What was the median age in IKEMA?", "median age"),
@@ -309,6 +311,12 @@ def test_a_regimen_dose_no_quote_speaks_to_is_declined_not_answered_with_lenalid
 )
 def test_prevention_of_a_named_event_and_its_reported_rate_are_answered(real_assistant, question: str) -> None:
     assert not real_assistant.ask(question).abstained
+
+
+def test_a_spelled_out_regimen_is_answered_from_its_trials(real_assistant) -> None:
+    """ "dara plus pom" is DPd: APOLLO answers it, not the bispecific trials that used DPd as their control."""
+    a = real_assistant.ask("Any data for dara plus pom after len failure?")
+    assert not a.abstained and "APOLLO" in a.answer
 
 
 def test_a_regimen_dose_its_drug_has_is_still_answered(real_assistant) -> None:

@@ -258,8 +258,12 @@ def qualifier_gaps(
         "supportive_care" in analysis.entities.attributes or not _ASKS_RATE.search(analysis.normalized)
     ):
         events = []
+    # And a toxicity asked of a regimen in a population ("DKd safety on dialysis?").
+    in_population = bool(analysis.entities.regimens and analysis.entities.populations)
     asked_of = named_trial or (
-        analysis.intent == "toxicity" and not analysis.describes_patient and bool(analysis.entities.endpoints or events)
+        analysis.intent == "toxicity"
+        and not analysis.describes_patient
+        and bool(analysis.entities.endpoints or events or in_population)
     )
     # A result asked of a named trial's retreatment ("What share of LYNX patients responded?") is asked the same way.
     asked_in = ("comparison", "toxicity", "rechallenge")

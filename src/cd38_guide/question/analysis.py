@@ -390,6 +390,11 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         entities = entities.model_copy(
             update={"populations": populations, "refractory_drugs": tuple(dict.fromkeys(history))}
         )
+    combination = joined_drugs(normalized, entities, vocab)
+    # "dara plus pom" spells out DPd (its steroid backbone aside): the regimen's trials and fact rows answer it.
+    spelled = [r for r, reg in vocab.regimens.items() if set(combination) == _partners(reg.drugs, vocab)]
+    if combination and len(spelled) == 1:
+        entities = entities.model_copy(update={"regimens": (*entities.regimens, spelled[0])})
     return QuestionAnalysis(
         text=text,
         normalized=normalized,
@@ -399,8 +404,12 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         sides=sides,
         describes_patient=describes_patient,
         asks_design=bool(_DESIGN_QUESTION.search(normalized)),
-        combination=joined_drugs(normalized, entities, vocab),
+        combination=combination,
     )
+
+
+def _partners(drugs: tuple[str, ...], vocab: Vocabulary) -> set[str]:
+    return {d for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")}
 
 
 def is_instruction(question: str) -> bool:
