@@ -15,31 +15,25 @@ from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
 from cd38_guide.evidence_qualifiers import (
     INTERVAL_ASPECT,
-    asked_qualifiers,
     combination_gaps,
     interference_gaps,
     interval_gaps,
     regimen_dose_gaps,
 )
+from cd38_guide.evidence_subgroups import (
+    ASPECT_WINDOW,
+    EXCLUSION,
+    population_gaps,
+    qualifier_gaps,
+)
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
 from cd38_guide.types import Hit, Language
-
-ASPECT_WINDOW = 8
-"""How many of the best-scored sentences must include one that speaks to an edge aspect the question names."""
 
 # Where a passage on how a study was built says so: its heading ("Design and eligibility") or its wording.
 _DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[sz]ed \d", re.IGNORECASE)
 
 _ASKS_ENTRY = re.compile(r"eligib|exclu|enrol|criteri|allowed (in|into)|入组|排除|纳入", re.IGNORECASE)
-_EXCLUSION = re.compile(r"\bexclu(ded|sion|sions|ding)\b|\bineligible\b|\bnot eligible\b", re.IGNORECASE)
-
-# How often an adverse event occurs, or whether a drug causes it.
-_ASKS_RATE = re.compile(
-    r"\b(rates?|incidence|how (common|often|frequent)|frequency|risk of|cause[sd]?|associated with)\b"
-    r"|发生率|多常见|常见吗|会引起|会导致|引起.{0,6}吗",
-    re.IGNORECASE,
-)
 
 # Intents whose named drugs are the patient's history, not the subject of the question.
 _HISTORY_INTENTS = frozenset({"rechallenge", "patient_case"})
@@ -149,7 +143,7 @@ def subject_gaps(
     # A trial excluding the aspect ("... or active AL amyloidosis were excluded") speaks to it only for a question
     # about who was eligible, not for "isatuximab in AL amyloidosis?".
     about_entry = analysis.asks_design or bool(_ASKS_ENTRY.search(analysis.normalized))
-    speaking = [c for c in strong if about_entry or not _EXCLUSION.search(c.text)]
+    speaking = [c for c in strong if about_entry or not EXCLUSION.search(c.text)]
     aspect_gaps = [
         *interval_gaps(analysis, guard, speaking, plan, concepts or []),
         *(
@@ -214,175 +208,6 @@ def subject_gaps(
     ]
 
 
-def population_gaps(
-    analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
-) -> list[str]:
-    """ "Is the IMWG frailty score validated in Asian patients?": a population asked about (not a described
-    patient's trait, not a named trial's subgroup, which qualifier_gaps checks) must be what a strong quote or a
-    planned line speaks of."""
-    if analysis.describes_patient or analysis.entities.trials or analysis.intent in ("selection", "comparison"):
-        return []
-    strong = candidates[:ASPECT_WINDOW]
-    texts = [_passage_text(guard, c.pid, c.text) for c in strong] + [c.text for c in plan.claims]
-    return [
-        pop
-        for pop in analysis.entities.populations
-        if not any(p.search(x) for p in _population_patterns(guard, pop) for x in texts)
-    ]
-
-
-def qualifier_gaps(
-    analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
-) -> list[str]:
-    """For a result asked of a named trial: the asked endpoint and population must be what the answer reports.
-
-    "CEPHEUS OS HR?" with only CEPHEUS PFS in the corpus, or "BOSTON PFS after daratumumab failure" with only
-    the whole-trial result, is declined as "no OS result for CEPHEUS" rather than answered with a neighbour.
-    """
-    v = guard.vocab
-    # The named trials, else the named regimens, else the named drugs (any source about them may report the
-    # asked subgroup): "teclistamab OS in extramedullary disease?" needs a statement about exactly that.
-    trials = list(analysis.entities.trials) or list(analysis.entities.regimens)
-    if not trials and not analysis.describes_patient:
-        trials = guard.subjects(analysis)
-    # A comparison without a named trial shows each side's table row and says which side lacks the subgroup; one
-    # naming its trial ("LEPUS OS, D-Vd vs Vd?") asks that trial's result, like an outcome question. So does a
-    # toxicity asked of a named trial in a subgroup ("CANDOR grade 3+ infections over 75?").
-    named_trial = bool(analysis.entities.trials) and not analysis.describes_patient
-    # Without a named trial, a toxicity is checked here only when a named reaction is asked in a subgroup ("IRR
-    # rate in Asian patients?"); a general "toxicity in the elderly?" is left to population_gaps.
-    # So does the rate of a named adverse event asked of a regimen or drug ("neuropathy rate with DVd?"); not a
-    # vaccine or prophylaxis against it ("zoster vaccine on isatuximab?").
-    events = [e for e, pats in v.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
-    if not named_trial and (
-        "supportive_care" in analysis.entities.attributes or not _ASKS_RATE.search(analysis.normalized)
-    ):
-        events = []
-    # And a toxicity asked of a regimen in a population ("DKd safety on dialysis?").
-    in_population = bool(analysis.entities.regimens and analysis.entities.populations)
-    asked_of = named_trial or (
-        analysis.intent == "toxicity"
-        and not analysis.describes_patient
-        and bool(analysis.entities.endpoints or events or in_population)
-    )
-    # A result asked of a named trial's retreatment ("What share of LYNX patients responded?") is asked the same way.
-    asked_in = ("comparison", "toxicity", "rechallenge")
-    if not trials or not (analysis.intent == "outcome" or (asked_of and analysis.intent in asked_in)):
-        return []
-    strong = candidates[:ASPECT_WINDOW]
-    gaps = []
-
-    def about(c: Candidate, t: str) -> bool:
-        # A result sentence rarely repeats the drug's name ("The overall response rate was 89.0%"): for a named
-        # drug, a passage naming it speaks for its sentences that name no rival.
-        if guard.sentence_about(c.pid, c.text, t):
-            return True
-        return (
-            t in guard.vocab.drug_class
-            and guard.passage_mentions(c.pid, t)
-            and not any(guard.mentions(c.text, r) for r in guard.rivals(t))
-        )
-
-    on_trial = {t: [c for c in strong if guard.sentence_about(c.pid, c.text, t)] for t in trials}
-    loosely = {t: [c for c in strong if about(c, t)] for t in trials}
-    # A planned line speaks for a named trial only when it rests on that trial's passage (a comparison plan may
-    # bring another trial of the same regimens: CASTOR's OS for "LEPUS OS?").
-    claims = [c.text for c in plan.claims if c.passage and _claim_on(guard, c.passage, analysis.entities.trials)]
-    # Each asked endpoint and population must be reported for at least one of the named trials.
-    for e in analysis.entities.endpoints if analysis.intent != "toxicity" else ():
-        if e == "HR":
-            continue
-        pats = v.endpoints.get(e, [])
-        label = v.endpoint_labels.get(e, {}).get("en", e)
-        found = any(p.search(c.text) for t in trials for c in loosely[t] for p in pats)
-        if not found and not any(label in t for t in claims):
-            gaps.append(f"{' / '.join(trials)} {e}")
-    # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
-    for label, pats in asked_qualifiers(analysis.normalized):
-        # a passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months")
-        texts = [x for t in trials for c in on_trial[t] if _names(guard, t, x := _passage_text(guard, c.pid, c.text))]
-        texts += claims
-        if not any(p.search(x) for p in pats for x in texts):
-            gaps.append(f"{' / '.join(trials)} ({label})")
-    # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd per DREAMM-7?");
-    # the table says which side reports them. A narrower population asked beside its broader one ("dialysis pt ...
-    # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
-    asked_pops = set(analysis.entities.populations)
-    populations = [
-        p
-        for p in analysis.entities.populations
-        if analysis.intent != "comparison" and not asked_pops & set(v.population_broader.get(p, []))
-    ]
-    for pop in populations:
-        pats = _population_patterns(guard, pop, broader=False)
-        titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
-        texts = [*titles, *(c.text for t in trials for c in on_trial[t]), *claims]
-        found = any(p.search(x) for p in pats for x in texts)
-        if not found:
-            gaps.append(f"{' / '.join(trials)} ({pop})")
-    if gaps:
-        return gaps
-    if analysis.intent == "toxicity":
-        # "CANDOR grade 3+ infections over 75?": a toxicity statement in that subgroup (named by the sentence or its
-        # passage's heading), not the trial's Asian subgroup's toxicity or a label passage that mentions older
-        # patients elsewhere.
-        asked = [p for e in analysis.entities.endpoints for p in v.endpoints.get(e, [])]  # "IRR rate in Asians?"
-        cue = re.compile("|".join(p.pattern for p in asked), re.IGNORECASE) if asked else v.intent_cues["toxicity"]
-        for pop in analysis.entities.populations:
-            pats = _population_patterns(guard, pop, broader=False)
-            if not any(
-                cue.search(c.text) and any(p.search(_passage_text(guard, c.pid, c.text)) for p in pats)
-                for t in trials
-                for c in on_trial[t]
-            ):
-                gaps.append(f"{' / '.join(trials)} adverse events ({pop})")
-        # "CANDOR cardiac failure rate?", "neuropathy rate with DVd?": the named event, in a sentence about the
-        # trial (or regimen, or drug) or a planned line, not in its exclusion criteria.
-        texts = [c.text for t in trials for c in on_trial[t] if not _EXCLUSION.search(c.text)] + claims
-        if named_trial:
-            # "IRR rate with SC daratumumab in APOLLO?": the asked reaction, reported by that trial (not COLUMBA).
-            for e in (e for e in analysis.entities.endpoints if e != "HR"):
-                if not any(p.search(x) for p in v.endpoints.get(e, []) for x in texts):
-                    gaps.append(f"{' / '.join(trials)} {e}")
-        for event in events:
-            if not any(p.search(x) for p in v.adverse_events[event] for x in texts):
-                gaps.append(f"{' / '.join(trials)} {event}")
-        return gaps
-    # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
-    # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
-    for e in (e for e in analysis.entities.endpoints if e != "HR"):
-        labels = {e, *v.endpoint_labels.get(e, {}).values()}
-        for pop in analysis.entities.populations:
-            pats = _population_patterns(guard, pop, broader=False)
-            in_row = any(
-                any(x in c.text for x in labels) and any(p.search(_passage_text(guard, c.passage)) for p in pats)
-                for c in plan.claims
-                if c.passage
-            )
-            in_sentence = any(
-                any(x.search(c.text) for x in v.endpoints.get(e, []))
-                and any(p.search(_passage_text(guard, c.pid, c.text)) for p in pats)
-                for t in trials
-                for c in on_trial[t]
-            )
-            if not in_row and not in_sentence:
-                gaps.append(f"{' / '.join(trials)} {e} ({pop})")
-    return gaps
-
-
-def _names(guard: EntityGuard, subject: str, text: str) -> bool:
-    """Does ``text`` name ``subject`` itself: a drug by its own name, not as one of "anti-CD38 antibodies" (a
-    passage headed "after anti-CD38 refractoriness" is about elranatamab, not isatuximab monotherapy)."""
-    if subject not in guard.vocab.drug_class:
-        return True
-    return any(p.search(text) for p in guard.vocab.drug_names(subject))
-
-
-def _claim_on(guard: EntityGuard, pid: str, trials: tuple[str, ...]) -> bool:
-    """Does a planned claim's passage belong to one of the named trials (any passage when none is named)?"""
-    return not trials or any(guard.passage_about(pid, t) for t in trials)
-
-
 def _is_guideline(guard: EntityGuard, subject: str) -> bool:
     """Is the named source a consensus or guideline document (its passages' source kind)?"""
     trial = guard.vocab.trials.get(subject)
@@ -396,25 +221,6 @@ def _doses_differ(guard: EntityGuard, population: str) -> bool:
     return any(
         v.population_evidence.get(p, {}).get("dosing") for p in (population, *v.population_broader.get(population, []))
     )
-
-
-def _passage_text(guard: EntityGuard, pid: str, text: str | None = None) -> str:
-    """A passage's title and heading with ``text`` (by default the whole passage text)."""
-    p = guard.passages[pid]
-    return f"{p.title} {p.heading} {p.text if text is None else text}"
-
-
-def _population_patterns(guard: EntityGuard, pop: str, broader: bool = True) -> list[re.Pattern[str]]:
-    """How a population is named in questions and in trial passages.
-
-    ``broader``: also by the populations that cover it (renal impairment for dialysis), right for a statement
-    about the group (a dose) but not for a subgroup result (an eGFR-below-60 subgroup reports no dialysis patients).
-    """
-    pats = guard.vocab.population_patterns(pop) if broader else list(guard.vocab.populations.get(pop, []))
-    spec = guard.vocab.population_evidence.get(pop, {})
-    if spec.get("text"):
-        pats.append(re.compile(spec["text"], re.IGNORECASE))
-    return pats
 
 
 def missing_text(

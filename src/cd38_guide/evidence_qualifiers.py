@@ -15,7 +15,8 @@ from cd38_guide.answer_plan import Plan
 from cd38_guide.entity_guard import EntityGuard, regimen_drugs_asked
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.query_terms import is_rare_word
-from cd38_guide.question.analysis import JOINER, QuestionAnalysis
+from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.combinations import JOINER
 from cd38_guide.question.vocabulary import Vocabulary
 from cd38_guide.sentence_selection import Candidate
 
