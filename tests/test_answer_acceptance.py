@@ -247,16 +247,6 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Dara SC infusion reaction rate in Asian patients?", "East Asian"),
         ("伊沙妥昔单抗治疗期间能喝酒吗？", "饮酒"),
         ("达雷妥尤单抗皮下注射后需要留观多久？", "给药后留观"),
-    ],
-)
-def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing and missing in a.missing
-
-
-@pytest.mark.parametrize(
-    ("question", "missing"),
-    [
         # The prophylaxis's "3 months after" and the blood bank's "6 months" are intervals of other things.
         ("达雷妥尤单抗治疗后多久可以接种重组带状疱疹疫苗？", "所问的时间间隔"),
         ("CAR-T治疗后多久可以再用达雷妥尤单抗？", "所问的时间间隔"),
@@ -271,7 +261,7 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("Does cilta-cel still work after prior teclistamab?", "prior BCMA or bispecific therapy"),
     ],
 )
-def test_an_interval_no_quote_states_for_what_was_asked_is_declined(real_assistant, question, missing) -> None:
+def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
     a = real_assistant.ask(question)
     assert a.abstained and a.missing and missing in a.missing
 
