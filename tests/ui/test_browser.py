@@ -76,6 +76,14 @@ def test_example_in_chinese_and_abstention(page) -> None:
     )
 
 
+def test_what_the_corpus_lacks_reads_as_one_column(page) -> None:
+    """The covered topics sit in two columns; the sentence saying what is missing must not be split across them."""
+    ask(page, "When can daratumumab be given after CAR-T infusion?", 1)
+    lacks = page.locator("#turn-1 .abstain .missing-what ul")
+    assert "timing (how long or how soon)" in lacks.inner_text()
+    assert lacks.evaluate("el => getComputedStyle(el).columnCount") in ("1", "auto")
+
+
 def test_patient_facts_in_a_question_show_the_report(page) -> None:
     ask(page, "72-year-old, lenalidomide-refractory, daratumumab 4 months ago: can I rechallenge?", 1)
     box = page.locator("#turn-1 .patient-box")

@@ -76,6 +76,8 @@ a.cite:hover, a.cite:focus { text-decoration: underline; }
 .note { font-size: .9rem; font-style: normal; border-left: 3px solid #64748b; padding-left: .5em; }
 .abstain { border: 2px solid #b45309; background: #fffbeb; color: #1f2937; border-radius: 6px; padding: .5em .8em; }
 .abstain ul { columns: 2; margin: .3em 0; }
+/* what the corpus lacks is one or two sentences: never split across columns */
+.abstain .missing-what ul { columns: 1; }
 .abstain a { color: #1d4ed8; }
 /* light tinted boxes keep dark text in the dark theme too */
 .abstain *, .verdict *, .sev *, .form-summary *, .field-error *, mark * { color: inherit !important; }
