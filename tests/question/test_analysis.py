@@ -109,6 +109,8 @@ def test_analysis_is_deterministic() -> None:
         ("DREAMM-8: how many pts on belamaf-pom-dex got pneumonia?", False),
         ("How many patients in MAMMOTH received CAR-T?", False),
         ("What did CANDOR show?", False),
+        ("What did MagnetisMM-5 test?", True),
+        ("What does the CEPHEUS trial compare?", True),
     ],
 )
 def test_design_questions_are_told_from_result_questions(question: str, expected: bool) -> None:
