@@ -137,9 +137,13 @@ class EntityGuard:
         named = self._all_drugs(text)
         return list(named) if candidates is None else [d for d in candidates if d in named]
 
-    def foreground_drugs(self, text: str) -> list[str]:
-        """Drugs ``text`` names besides the steroid backbone, which is in every regimen and speaks for none."""
-        return [d for d in self.drugs_in(text) if self.vocab.drug_class.get(d) != "steroid"]
+    def foreground(self, drugs: Iterable[str]) -> set[str]:
+        """``drugs`` besides the steroid backbone, which is in every regimen and speaks for none."""
+        return {d for d in drugs if self.vocab.drug_class.get(d) != "steroid"}
+
+    def foreground_drugs(self, text: str) -> set[str]:
+        """The drugs ``text`` names, the steroid backbone aside."""
+        return self.foreground(self.drugs_in(text))
 
     def _names_something(self, text: str) -> bool:
         """Does ``text`` name a drug, regimen or trial of the vocabulary, or CD38 itself?
@@ -197,7 +201,7 @@ def regimen_drugs_asked(analysis: QuestionAnalysis, guard: EntityGuard) -> set[s
     empty for other questions."""
     if analysis.intent not in ("dose", "dose_adjustment") or not analysis.entities.regimens:
         return set()
-    return {d for d in analysis.entities.drugs if guard.vocab.drug_class.get(d) != "steroid"}
+    return guard.foreground(analysis.entities.drugs)
 
 
 __all__ = [

@@ -162,7 +162,7 @@ def names_together(text: str, drugs: Iterable[str], vocab: Vocabulary) -> bool:
 def _alternatives(drugs: set[str], vocab: Vocabulary) -> bool:
     """Two drugs of one class in a list ("studies with daratumumab, isatuximab and elotuzumab") are alternatives
     being listed, not one regimen."""
-    classes = [vocab.drug_class.get(d) for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")]
+    classes = [vocab.drug_class.get(d) for d in vocab.partners(drugs)]
     return len(classes) != len(set(classes))
 
 
@@ -257,15 +257,16 @@ def interval_gaps(
     ]
     texts = [(c.text, c.pid) for c in strong] + [(c.text, c.passage) for c in plan.claims if c.passage]
 
-    def states(text: str, pid: str, patterns: list[re.Pattern[str]]) -> bool:  # a time, in a passage on the point
+    patterns = guard.vocab.aspect_evidence[INTERVAL_ASPECT]
+
+    def states(text: str, pid: str) -> bool:  # a time, in a passage on the point
         if not any(p.search(text) for p in patterns):
             return False
         p = guard.passages[pid]
         tokens = set(tokenize(f"{p.title} {p.heading} {p.text}"))
         return not anchors or 2 * sum(any(t in tokens for t in a) for a in anchors) > len(anchors)
 
-    patterns = guard.vocab.aspect_evidence[INTERVAL_ASPECT]
-    return [] if any(states(t, pid, patterns) for t, pid in texts) else [INTERVAL_ASPECT]
+    return [] if any(states(t, pid) for t, pid in texts) else [INTERVAL_ASPECT]
 
 
 def regimen_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:

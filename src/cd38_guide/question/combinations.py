@@ -55,7 +55,7 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
         if not HISTORY_AFTER.search(text[b : b + 20]) and not HISTORY_BEFORE.search(text[max(0, a - 25) : a])
     ]
     best, combined = max(asked, key=lambda x: len(x[0]), default=([], False))
-    drugs = [d for d in dict.fromkeys(best) if vocab.drug_class.get(d) not in ("steroid", "supportive")]
+    drugs = vocab.partners(best)
     # Only a word that combines ("plus", "+", "with", "联合", "isa-len-dex") makes one regimen: "X and Y" as often
     # asks about each ("cilta-cel and daratumumab bridging?"); and two of one class combine only when said so
     # ("teclistamab plus talquetamab"), else they are alternatives ("dara/isa").
@@ -68,11 +68,7 @@ def joined_drugs(text: str, e: Entities, vocab: Vocabulary) -> tuple[str, ...]:
 
 def with_spelled_regimen(e: Entities, combination: tuple[str, ...], vocab: Vocabulary) -> Entities:
     """ "dara plus pom" spells out DPd (its steroid backbone aside): the regimen's trials and fact rows answer it."""
-    spelled = [r for r, reg in vocab.regimens.items() if set(combination) == _partners(reg.drugs, vocab)]
+    spelled = [r for r, reg in vocab.regimens.items() if set(combination) == set(vocab.partners(reg.drugs))]
     if combination and len(spelled) == 1:
         return e.model_copy(update={"regimens": (*e.regimens, spelled[0])})
     return e
-
-
-def _partners(drugs: tuple[str, ...], vocab: Vocabulary) -> set[str]:
-    return {d for d in drugs if vocab.drug_class.get(d) not in ("steroid", "supportive")}

@@ -151,6 +151,10 @@ class Vocabulary:
                 out |= {d for d, c in self.drug_class.items() if c == spec["excludes_class"]}
         return out
 
+    def partners(self, drugs: Iterable[str]) -> list[str]:
+        """The drugs that make a regimen, in order: not the steroid backbone, not supportive care (G-CSF)."""
+        return [d for d in dict.fromkeys(drugs) if self.drug_class.get(d) not in ("steroid", "supportive")]
+
     def cues(self, intent: str, attributes: Iterable[str] = ()) -> list[re.Pattern[str]]:
         """What marks evidence as answering the question: the intent's cue and the asked attributes' cues."""
         out = [self.intent_cues[intent]] if intent in self.intent_cues else []
