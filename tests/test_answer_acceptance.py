@@ -494,3 +494,31 @@ def test_a_definition_is_answered_from_the_defining_statement(real_assistant, qu
     """Not from a trial's lenalidomide-refractory subgroup result, which names the term without defining it."""
     a = real_assistant.ask(question)
     assert a.intent == "definition" and a.citations[0].passage_id == passage
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("What is the mode of action of daratumumab?", "daratumumab-mechanism"),
+        ("伊沙妥昔单抗是怎么起作用的？", "isatuximab-mechanism"),
+        ("How does isatuximab work?", "isatuximab-mechanism"),
+    ],
+)
+def test_a_mode_of_action_question_leads_with_the_mechanism_not_trial_results(real_assistant, question, passage):
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.intent == "general"
+    assert a.sentences[0].citations and a.citations[a.sentences[0].citations[0] - 1].passage_id == passage
+    assert "cytotoxicity" in a.answer
+
+
+def test_managing_a_cytopenia_leads_with_what_is_done_not_how_often_it_occurs(real_assistant) -> None:
+    a = real_assistant.ask("How should neutropenia on daratumumab be handled?")
+    assert not a.abstained
+    lead = a.citations[a.sentences[0].citations[0] - 1].passage_id
+    assert lead == "cytopenia-dose-delay", lead
+    assert "delayed until blood counts recover" in a.answer
+
+
+def test_a_definition_leads_with_the_sentence_defining_the_term_asked(real_assistant) -> None:
+    a = real_assistant.ask("What is penta-refractory myeloma?")
+    assert a.sentences[0].text.startswith("Penta-refractory meant"), a.sentences[0].text

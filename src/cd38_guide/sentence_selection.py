@@ -124,6 +124,9 @@ def score_sentences(
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
         endpoint_patterns += guard.vocab.cues(analysis.intent, analysis.entities.attributes)
+    term = analysis.defined_term if analysis else None
+    defined = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE) if term else None
+    defining = guard.vocab.intent_cues.get("definition") if guard else None  # defines it, not merely names it
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
     asks_design = analysis is not None and analysis.asks_design
     weights = {
@@ -170,6 +173,8 @@ def score_sentences(
                     score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
             if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
+            if defined is not None and defined.search(text) and (defining is None or defining.search(text)):
+                score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
             if asks_design and design:
                 score += settings.design_penalty
             elif outcome and design_only:

@@ -269,3 +269,17 @@ def test_managing_an_infusion_reaction_is_an_edge_aspect_in_both_languages() -> 
     for q in ("Should the dara infusion rate be slowed after a reaction?", "达雷妥尤单抗输注反应后需要永久停药吗？"):
         assert "infusion reaction management" in analyse(q, glossary()).entities.aspects
     assert "infusion reaction management" not in analyse("How long is the first dara infusion?").entities.aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What is penta-refractory myeloma?", "penta-refractory"),
+        ("What does quad-refractory mean?", "quad-refractory"),
+        ("What is the definition of lenalidomide-refractory?", "lenalidomide-refractory"),
+        ("What does refractory mean?", None),  # no narrower term than the definition itself
+        ("What is the PFS of DRd in POLLUX?", None),  # not a definition question
+    ],
+)
+def test_a_definition_question_names_the_term_it_defines(question: str, term: str | None) -> None:
+    assert analyse(question).defined_term == term

@@ -60,3 +60,11 @@ def test_a_treatment_duration_question_falls_back_to_the_schedule_in_the_labels_
 
     cue, query = fallback_query(analyse("How long should anti-CD38 therapy continue?")) or ("", "")
     assert cue == "treatment_duration" and "until disease progression" in query
+
+
+def test_a_mode_of_action_question_falls_back_to_the_mechanism_in_the_evidence_words() -> None:
+    fallback = fallback_query(analyse("How do anti-CD38 antibodies work?"))
+    assert fallback is not None and fallback[0] == "action" and "cytotoxicity" in fallback[1]
+    # Resistance is another question ("why does it stop working?"), with its own query.
+    resistance = fallback_query(analyse("What mechanisms of resistance to daratumumab are known?"))
+    assert resistance is not None and resistance[0] == "mechanism"

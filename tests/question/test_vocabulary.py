@@ -32,3 +32,15 @@ def test_may_match_skips_absent_terms_and_searches_unknown_patterns() -> None:
     assert not may_match(pollux, "What did CASTOR show?", "what did castor show?", True)
     other = re.compile(r"pollu[x]", re.IGNORECASE)  # not a term pattern: always searched
     assert may_match(other, "nothing here", "nothing here", True)
+
+
+def test_the_management_cue_stands_alone_so_rates_do_not_outweigh_what_is_done() -> None:
+    from cd38_guide.question.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary(())
+    managed = vocab.cues("toxicity", ("management", "toxicity"))
+    assert [c.pattern for c in managed] == [vocab.attribute_cues["management"].pattern]
+    assert managed[0].search("the dose is delayed until blood counts recover")
+    assert not managed[0].search("Grade 3/4 neutropenia occurred in 57.6% vs 41.6% of patients")
+    rates = vocab.cues("toxicity", ("toxicity",))  # how often it occurs: the toxicity cue
+    assert rates and rates[0].search("Grade 3/4 neutropenia occurred in 57.6% vs 41.6% of patients")

@@ -103,6 +103,15 @@ _ASKS_DOSE_OF = re.compile(
     r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
+_RATE_ASKED = re.compile(r"\borr\b|response rates?|overall response|缓解率|有效率", re.IGNORECASE)
+# The term a definition question defines ("what is penta-refractory myeloma?" -> penta-refractory): a hyphenated
+# term, else one word that is not a generic noun.
+_DEFINED = re.compile(
+    r"\b(?:what (?:is|are|does)|define[sd]?|definition of|meaning of|what counts as|what is meant by)\s+"
+    r"(?:an? |the |[\"'])?([a-z0-9]+(?:-[a-z0-9]+)+"
+    r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b)[a-z]{4,})",
+    re.IGNORECASE,
+)
 _DESIGN_QUESTION = re.compile(
     r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|"
     r"reached|achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed|received|"
@@ -166,6 +175,9 @@ class QuestionAnalysis(Frozen):
     combination: tuple[str, ...] = Field(
         default=(),
         description="Drugs the question joins into one regimen no named regimen code covers (isatuximab-len).",
+    )
+    defined_term: str | None = Field(
+        default=None, description="The term a definition question defines ('penta-refractory'), if one is named."
     )
 
     @property
@@ -260,8 +272,9 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
             and (not antibodies or (t.regimen or "").split()[0] in antibodies)
         ]
     endpoints = [name for _, name in _found(vocab.finders["endpoints"], text)]
-    if {"CR", "VGPR"} & set(endpoints):
-        endpoints = [e for e in endpoints if e != "ORR"]  # "VGPR-or-better response rate" asks for VGPR, not ORR
+    if {"CR", "VGPR"} & set(endpoints) or ({"DOR", "TTR"} & set(endpoints) and not _RATE_ASKED.search(text)):
+        # "VGPR-or-better response rate" asks for VGPR, "how long do responses last?" for DOR, not ORR
+        endpoints = [e for e in endpoints if e != "ORR"]
     return Entities(
         drugs=tuple(dict.fromkeys([*named_drugs, *via_regimen])),
         named_drugs=tuple(named_drugs),
@@ -296,6 +309,8 @@ def _intent(
         return "dose_adjustment", ()
     if "interference" in attrs:
         return "interference", ()
+    if "action" in attrs and not e.endpoints:
+        return "general", ()  # "how does isatuximab work?" asks its mode of action, not how well it works
     asks_choice = bool(_SELECT.search(text)) or (bool(_NEXT.search(text)) and not describes_patient)
     selection = asks_choice and not e.trials and not e.endpoints
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
@@ -354,7 +369,13 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         describes_patient=describes_patient,
         asks_design=bool(_DESIGN_QUESTION.search(normalized)),
         combination=combination,
+        defined_term=_defined_term(normalized) if intent == "definition" else None,
     )
+
+
+def _defined_term(text: str) -> str | None:
+    match = _DEFINED.search(text)
+    return match.group(1).lower() if match else None
 
 
 def is_instruction(question: str) -> bool:

@@ -38,6 +38,8 @@ def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
         return "interference", _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
     if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
         return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
+    if analysis.intent == "general" and "action" in analysis.entities.attributes:
+        return "action", "how daratumumab and isatuximab act: binding CD38, cytotoxicity, complement, apoptosis"
     if analysis.intent == "general" and "treatment_duration" in analysis.entities.attributes:
         return "treatment_duration", "daratumumab given every 4 weeks until disease progression"
     return None

@@ -156,7 +156,13 @@ class Vocabulary:
         return [d for d in dict.fromkeys(drugs) if self.drug_class.get(d) not in ("steroid", "supportive")]
 
     def cues(self, intent: str, attributes: Iterable[str] = ()) -> list[re.Pattern[str]]:
-        """What marks evidence as answering the question: the intent's cue and the asked attributes' cues."""
+        """What marks evidence as answering the question: the intent's cue and the asked attributes' cues.
+
+        "How to manage grade 4 neutropenia?" is answered by what is done about it (delay, G-CSF), so the management
+        cue stands alone: the toxicity cues would lift the sentences saying how often it occurs just as much.
+        """
+        if "management" in attributes and "management" in self.attribute_cues:
+            return [self.attribute_cues["management"]]
         out = [self.intent_cues[intent]] if intent in self.intent_cues else []
         return out + [self.attribute_cues[a] for a in attributes if a in self.attribute_cues]
 
