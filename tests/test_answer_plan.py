@@ -110,6 +110,10 @@ def test_chinese_questions_get_chinese_lines(world) -> None:
 def test_non_results_questions_get_no_outcome_line(world) -> None:
     assert _plan(world, "How many pts were randomised in CANDOR?").empty
     assert _plan(world, "What dex dose did IKEMA use?").empty
+    # How long the antibody is given, or how a regimen acts, is no trial result either.
+    assert _plan(world, "How long is daratumumab given in DRd?").empty
+    assert _plan(world, "How does DKd work?").empty
+    assert not _plan(world, "How does DRd work in elderly patients?").empty  # how well: its results
 
 
 def test_guard_tells_a_drug_from_its_rivals(world) -> None:

@@ -23,6 +23,7 @@ DEFAULT_ENDPOINTS = ("PFS", "OS")
 
 # A question about a trial that asks for something other than its results (size, eligibility, dosing,
 # crossover, follow-up design) gets no outcome line: the quotes answer it.
+_NOT_RESULTS_ASKED = frozenset({"treatment_duration", "action", "epitope", "mechanism"})
 _NOT_RESULTS = re.compile(
     r"how many|randomi[sz]ed|sample size|enrol|eligib|allowed|exclu|inclu|crossover|cross over|criteria|"
     r"dose|dosing|schedule|premed|design|arm|bridging|infused|pneumonia|infection|neutropeni|thrombocytopeni|"
@@ -226,7 +227,9 @@ class Planner:
         supportive = "supportive_care" in analysis.entities.attributes or any(
             self.vocab.drug_class.get(d) == "supportive" for d in analysis.entities.named_drugs
         )
-        if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not supportive):
+        # "How long is dara given in DRd?", "how does IsaPd work?" ask no trial result either.
+        other = supportive or bool(_NOT_RESULTS_ASKED & set(analysis.entities.attributes))
+        if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not other):
             return self.outcome(analysis)
         if analysis.intent == "rechallenge" and not (analysis.asks_design and analysis.entities.trials):
             return self.rechallenge(analysis)  # (a trial's entry washout is its design, not the consensus's)
