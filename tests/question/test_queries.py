@@ -68,3 +68,10 @@ def test_a_mode_of_action_question_falls_back_to_the_mechanism_in_the_evidence_w
     # Resistance is another question ("why does it stop working?"), with its own query.
     resistance = fallback_query(analyse("What mechanisms of resistance to daratumumab are known?"))
     assert resistance is not None and resistance[0] == "mechanism"
+
+
+def test_a_response_assessment_question_falls_back_to_the_protein_tests_not_the_blood_bank() -> None:
+    fallback = fallback_query(analyse("Can daratumumab cause a false CR assessment?"))
+    assert fallback is not None and fallback[0] == "lab_test" and "immunofixation" in fallback[1]
+    blood = fallback_query(analyse("What units should be given in an emergency to a patient on daratumumab?"))
+    assert blood is not None and blood[0] == "interference" and "blood bank" in blood[1]

@@ -357,6 +357,9 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         entities = entities.model_copy(
             update={"populations": populations, "refractory_drugs": tuple(dict.fromkeys(history))}
         )
+    if intent == "interference" and "lab_test" in entities.attributes:
+        # "Can dara cause a false CR?": the complete response is what the test reads, not a trial result asked.
+        entities = entities.model_copy(update={"endpoints": ()})
     combination = joined_drugs(normalized, entities, vocab)
     entities = with_spelled_regimen(entities, combination, vocab)
     return QuestionAnalysis(

@@ -19,7 +19,9 @@ _FOCUS_WORDS = {
 }
 
 
-_LAB_TEST = re.compile(r"spep|\bife\b|immunofix|electrophores|m-?spike|\bband|paraprotein|response|免疫固定|电泳", re.I)
+_LAB_TEST = re.compile(
+    r"spep|\bife\b|immunofix|electrophores|m-?spike|\bband|paraprotein|response|\bcr\b|免疫固定|电泳|缓解", re.I
+)
 _INTERFERENCE_FOCUS = {
     False: "anti-CD38 antibody interference with pre-transfusion blood bank testing",
     True: "anti-CD38 antibody interference with serum protein electrophoresis and immunofixation",
@@ -35,7 +37,8 @@ def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
     (``intent_cues`` in the vocabulary).
     """
     if analysis.intent == "interference":
-        return "interference", _INTERFERENCE_FOCUS[bool(_LAB_TEST.search(analysis.normalized))]
+        lab = "lab_test" in analysis.entities.attributes or bool(_LAB_TEST.search(analysis.normalized))
+        return ("lab_test" if lab else "interference"), _INTERFERENCE_FOCUS[lab]
     if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
         return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
     if analysis.intent == "general" and "action" in analysis.entities.attributes:
