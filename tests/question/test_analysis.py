@@ -209,6 +209,8 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("双抗治疗失败后还能用达雷妥尤单抗吗？", "prior BCMA or bispecific therapy"),
         ("Platelet transfusion threshold before a dara injection?", "platelet transfusion"),
         ("Pegfilgrastim on the same day as the dara shot - is that ok?", "timing (how long or how soon)"),
+        ("After CAR-T relapse, which anti-CD38 regimen?", "relapse after CAR-T"),
+        ("CAR-T治疗后复发还能用达雷妥尤单抗吗？", "relapse after CAR-T"),
     ],
 )
 def test_edge_aspects_are_found_in_both_languages(question: str, aspect: str) -> None:
@@ -230,6 +232,11 @@ def test_a_duration_asked_of_a_known_thing_is_no_interval_aspect(question: str) 
 def test_a_patient_without_prior_bcma_therapy_is_not_after_it() -> None:
     question = "Elranatamab response rate in triple-class refractory patients without prior BCMA?"
     assert "prior BCMA or bispecific therapy" not in analyse(question, glossary()).entities.aspects
+
+
+def test_bridging_before_car_t_is_no_relapse_after_it() -> None:
+    for question in ("Is daratumumab bridging safe before cilta-cel?", "Is DPd given after CAR-T infusion planning?"):
+        assert "relapse after CAR-T" not in analyse(question, glossary()).entities.aspects
 
 
 def test_the_indirect_antiglobulin_test_is_not_the_direct_one() -> None:

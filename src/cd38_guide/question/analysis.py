@@ -74,12 +74,14 @@ _SELECT = re.compile(
     r"reasonable|a good (choice|option)|"
     r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
+    r"|\bwhat (should|can|could) (a|an|the|this|my|our) .{0,40}\b(receive|get|be (given|offered|treated with))\b"
     r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪(种|个|些)[^，。？]{0,10}方案|用哪(种|个)|用什么[^，。？]{0,10}方案|推荐(?!剂量)|方案有哪些|适合"
     r"|選択",
     re.IGNORECASE,
 )
 # "What next?", "怎么办": a choice asked of a population ("DRd-refractory: what next?"); of a described patient,
 # the patient case.
+_WHICH_REGIMEN = re.compile(r"\bwhich (anti-?cd38 )?(regimens?|triplets?|combinations?)\b|哪(种|个)(抗CD38)?方案", re.I)
 _NEXT = re.compile(
     r"\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b|怎么办|如何处理|下一步", re.IGNORECASE
 )
@@ -312,7 +314,8 @@ def _intent(
     if "action" in attrs and not e.endpoints:
         return "general", ()  # "how does isatuximab work?" asks its mode of action, not how well it works
     asks_choice = bool(_SELECT.search(text)) or (bool(_NEXT.search(text)) and not describes_patient)
-    selection = asks_choice and not e.trials and not e.endpoints
+    # "Which anti-CD38 regimen has the longest PFS at first relapse?" asks a choice measured by an endpoint.
+    selection = asks_choice and not e.trials and (not e.endpoints or bool(_WHICH_REGIMEN.search(text)))
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
     if "definition" in attrs and not (selection and _OPTIONS.search(text)):
         return "definition", ()
