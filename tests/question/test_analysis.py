@@ -210,6 +210,8 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("Platelet transfusion threshold before a dara injection?", "platelet transfusion"),
         ("Pegfilgrastim on the same day as the dara shot - is that ok?", "timing (how long or how soon)"),
         ("After CAR-T relapse, which anti-CD38 regimen?", "relapse after CAR-T"),
+        ("What regimen for relapse within 12 months of ASCT?", "early relapse after transplant"),
+        ("自体移植后12个月内复发怎么选方案？", "early relapse after transplant"),
         ("CAR-T治疗后复发还能用达雷妥尤单抗吗？", "relapse after CAR-T"),
     ],
 )
