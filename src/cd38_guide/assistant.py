@@ -167,7 +167,7 @@ class Assistant:
         top_k = k or self.settings.retrieval.top_k
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
         focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
-        fallback = fallback_query(analysis)
+        fallback = fallback_query(analysis, self.vocabulary)
         cue = self.vocabulary.cue(fallback[0]) if fallback else None
         top = [self.corpus.passages[h.passage_id].text for h in retrieval.hits[:FALLBACK_WINDOW]]
         if fallback and cue and not any(found_in(cue, text) for text in top):

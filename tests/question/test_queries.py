@@ -75,3 +75,13 @@ def test_a_response_assessment_question_falls_back_to_the_protein_tests_not_the_
     assert fallback is not None and fallback[0] == "lab_test" and "immunofixation" in fallback[1]
     blood = fallback_query(analyse("What units should be given in an emergency to a patient on daratumumab?"))
     assert blood is not None and blood[0] == "interference" and "blood bank" in blood[1]
+
+
+def test_an_adverse_event_asked_of_the_class_falls_back_to_the_event_with_each_antibody() -> None:
+    from cd38_guide.question.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary(())
+    fallback = fallback_query(analyse("What infections are most common with anti-CD38 therapy?"), vocab)
+    assert fallback == ("toxicity", "infections with daratumumab or isatuximab: rates and grade 3 or higher")
+    # A named drug's own words find its passages; no fallback is needed.
+    assert fallback_query(analyse("How common is pneumonia with isatuximab?"), vocab) is None

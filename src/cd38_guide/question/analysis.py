@@ -68,7 +68,8 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _SELECT = re.compile(
-    r"\b(which|what)\b.{0,40}\b(regimens?|triplets?|options?|combinations?|treatments?|therapy|therapies|"
+    r"\b(which|what)\b(?! (infections?|side[- ]effects?|adverse|toxicit\w*|complications?|reactions?)\b)"
+    r".{0,40}\b(regimens?|triplets?|options?|combinations?|treatments?|therapy|therapies|"
     r"anti-?cd38|to use|to give|should i|would you)\b"
     r"|\b(options?|choices?|best regimen|choose|choosing|preferred|prefer|recommend\w*(?! dose)|suitable|appropriate|"
     r"reasonable|a good (choice|option)|"

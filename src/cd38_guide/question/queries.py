@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.vocabulary import Vocabulary
 
 _FOCUS_WORDS = {
     "dose_adjustment": "dose adjustment",
@@ -28,7 +29,7 @@ _INTERFERENCE_FOCUS = {
 }
 
 
-def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
+def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) -> tuple[str, str] | None:
     """(cue name, query): a query in the evidence's own words, for when the question's words found none of it.
 
     "Can a patient on dara still get emergency blood?" is an interference question sharing no word with the
@@ -39,6 +40,13 @@ def fallback_query(analysis: QuestionAnalysis) -> tuple[str, str] | None:
     if analysis.intent == "interference":
         lab = "lab_test" in analysis.entities.attributes or bool(_LAB_TEST.search(analysis.normalized))
         return ("lab_test" if lab else "interference"), _INTERFERENCE_FOCUS[lab]
+    e = analysis.entities
+    if analysis.intent == "toxicity" and vocab is not None and not (e.drugs or e.regimens or e.trials):
+        # "What infections are most common with anti-CD38 therapy?": the words "anti-CD38 therapy" find trial
+        # designs; the events asked find the toxicity passages.
+        events = [n for n, pats in vocab.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
+        if events:
+            return "toxicity", f"{', '.join(events)} with daratumumab or isatuximab: rates and grade 3 or higher"
     if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
         return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
     if analysis.intent == "general" and "action" in analysis.entities.attributes:
