@@ -97,6 +97,7 @@ _RECHALLENGE = re.compile(
 _OUTCOME = re.compile(
     r"\bhow did\b.{0,60}\bdo\b"
     r"|\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
+    r"perform|performed|performs|performance|"
     r"survival|response|respond|median|rate|achieve|findings?|data|primary endpoint|readout)\b"
     r"|疗效|结果|获益|效果|生存|缓解|有效|成績|効果",
     re.IGNORECASE,
