@@ -361,3 +361,9 @@ def test_a_subgroup_asked_in_a_comparison_says_when_a_side_is_the_whole_trial(wo
 def test_a_comparison_of_two_trials_names_each_once(world) -> None:
     plan = _plan(world, "CASTOR vs POLLUX: which showed the bigger PFS benefit?")
     assert plan.columns[1:] == ["CASTOR", "POLLUX"] and "no trial of CASTOR" not in plan.caveat
+
+
+def test_a_row_with_only_a_hazard_ratio_still_names_its_endpoint(world) -> None:
+    plan = _plan(world, "DREAMM-7 overall survival?")
+    assert plan.claims and "OS HR 0.58" in plan.claims[0].text, plan.claims
+

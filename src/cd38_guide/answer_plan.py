@@ -192,7 +192,7 @@ class Planner:
             hr = f"{words['hr']} {row.hr}"
             if row.ci:
                 hr += f" ({row.ci_level or '95%'} {words['CI']} {row.ci})"
-            parts.append(hr if row.values else f"{ep} {hr}")
+            parts.append(hr if parts else f"{ep} {hr}")  # an HR-only row still names its endpoint
         return ", ".join(parts)
 
     def outcome_line(self, row: FactRow, lang: str, follow_up: bool = False, whole_trial: bool = False) -> str:
