@@ -367,3 +367,8 @@ def test_a_row_with_only_a_hazard_ratio_still_names_its_endpoint(world) -> None:
     plan = _plan(world, "DREAMM-7 overall survival?")
     assert plan.claims and "OS HR 0.58" in plan.claims[0].text, plan.claims
 
+
+def test_a_rechallenge_question_naming_a_study_gets_that_studys_rows_not_the_consensus_washout(world) -> None:
+    plan = _plan(world, "What is the evidence for daratumumab retreatment in the Danish cohort?")
+    assert plan.claims and "Szabo" in plan.claims[0].text and "24.6 vs 11.3" in plan.claims[0].text
+    assert "washout" in _plan(world, "How long a washout before anti-CD38 rechallenge?").claims[0].text

@@ -231,8 +231,12 @@ class Planner:
         other = supportive or bool(_NOT_RESULTS_ASKED & set(analysis.entities.attributes))
         if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not other):
             return self.outcome(analysis)
-        if analysis.intent == "rechallenge" and not (analysis.asks_design and analysis.entities.trials):
-            return self.rechallenge(analysis)  # (a trial's entry washout is its design, not the consensus's)
+        if analysis.intent == "rechallenge" and analysis.entities.trials:
+            # A named study ("what did the Danish cohort show on retreatment?") answers with its own rows; its
+            # entry washout is its design, not the consensus's.
+            return Plan() if analysis.asks_design else self.outcome(analysis)
+        if analysis.intent == "rechallenge":
+            return self.rechallenge(analysis)
         return Plan()
 
     def rechallenge(self, analysis: QuestionAnalysis) -> Plan:
