@@ -211,6 +211,8 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("Pegfilgrastim on the same day as the dara shot - is that ok?", "timing (how long or how soon)"),
         ("After CAR-T relapse, which anti-CD38 regimen?", "relapse after CAR-T"),
         ("What regimen for relapse within 12 months of ASCT?", "early relapse after transplant"),
+        ("Should dexamethasone be stopped after 9 cycles in frail patients on DRd?", "stopping dexamethasone"),
+        ("DRd治疗中地塞米松可以停吗？", "stopping dexamethasone"),
         ("自体移植后12个月内复发怎么选方案？", "early relapse after transplant"),
         ("CAR-T治疗后复发还能用达雷妥尤单抗吗？", "relapse after CAR-T"),
     ],
@@ -234,6 +236,11 @@ def test_a_duration_asked_of_a_known_thing_is_no_interval_aspect(question: str) 
 def test_a_patient_without_prior_bcma_therapy_is_not_after_it() -> None:
     question = "Elranatamab response rate in triple-class refractory patients without prior BCMA?"
     assert "prior BCMA or bispecific therapy" not in analyse(question, glossary()).entities.aspects
+
+
+def test_reducing_dexamethasone_is_no_question_of_stopping_it() -> None:
+    for question in ("Should dexamethasone be reduced in patients over 75?", "地塞米松减量到多少？"):
+        assert "stopping dexamethasone" not in analyse(question, glossary()).entities.aspects
 
 
 def test_bridging_before_car_t_is_no_relapse_after_it() -> None:
