@@ -522,3 +522,17 @@ def test_managing_a_cytopenia_leads_with_what_is_done_not_how_often_it_occurs(re
 def test_a_definition_leads_with_the_sentence_defining_the_term_asked(real_assistant) -> None:
     a = real_assistant.ask("What is penta-refractory myeloma?")
     assert a.sentences[0].text.startswith("Penta-refractory meant"), a.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What washout does the consensus recommend before retreatment?", "What washout did the consensus suggest?"],
+)
+def test_the_consensus_washout_is_answered_whatever_verb_names_the_consensus(real_assistant, question) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.direct_answer is not None and "6 to 12 months" in a.direct_answer.text
+
+
+def test_the_consensus_evidence_grades_are_declined_as_not_in_the_corpus(real_assistant) -> None:
+    a = real_assistant.ask("What level of evidence does the consensus assign to anti-CD38 rechallenge?")
+    assert a.abstained and a.missing and "evidence grades" in a.missing

@@ -372,3 +372,6 @@ def test_a_rechallenge_question_naming_a_study_gets_that_studys_rows_not_the_con
     plan = _plan(world, "What is the evidence for daratumumab retreatment in the Danish cohort?")
     assert plan.claims and "Szabo" in plan.claims[0].text and "24.6 vs 11.3" in plan.claims[0].text
     assert "washout" in _plan(world, "How long a washout before anti-CD38 rechallenge?").claims[0].text
+    # A named guideline has no result rows: its washout is the answer.
+    consensus = _plan(world, "What washout does the consensus recommend before retreatment?")
+    assert consensus.claims and "6 to 12 months" in consensus.claims[0].text

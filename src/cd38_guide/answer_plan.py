@@ -233,8 +233,11 @@ class Planner:
             return self.outcome(analysis)
         if analysis.intent == "rechallenge" and analysis.entities.trials:
             # A named study ("what did the Danish cohort show on retreatment?") answers with its own rows; its
-            # entry washout is its design, not the consensus's.
-            return Plan() if analysis.asks_design else self.outcome(analysis)
+            # entry washout is its design, not the consensus's. A named guideline has no rows: its washout.
+            if analysis.asks_design:
+                return Plan()
+            own = self.outcome(analysis)
+            return own if not own.empty else self.rechallenge(analysis)
         if analysis.intent == "rechallenge":
             return self.rechallenge(analysis)
         return Plan()
