@@ -215,6 +215,8 @@ def test_a_chinese_age_threshold_is_a_subgroup_not_a_patient(question: str, expe
         ("DRd治疗中地塞米松可以停吗？", "stopping dexamethasone"),
         ("What level of evidence does the consensus assign to anti-CD38 rechallenge?", "evidence grades"),
         ("共识的证据等级是如何划分的？", "evidence grades"),
+        ("达雷妥尤单抗需要做基因检测吗？", "companion diagnostic testing"),
+        ("Does daratumumab require CD38 testing before treatment?", "companion diagnostic testing"),
         ("自体移植后12个月内复发怎么选方案？", "early relapse after transplant"),
         ("CAR-T治疗后复发还能用达雷妥尤单抗吗？", "relapse after CAR-T"),
     ],
