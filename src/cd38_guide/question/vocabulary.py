@@ -161,8 +161,9 @@ class Vocabulary:
         "How to manage grade 4 neutropenia?" is answered by what is done about it (delay, G-CSF), so the management
         cue stands alone: the toxicity cues would lift the sentences saying how often it occurs just as much.
         """
-        if "management" in attributes and "management" in self.attribute_cues:
-            return [self.attribute_cues["management"]]
+        for alone in ("management", "supportive_care"):  # "IVIG for hypogammaglobulinaemia?": the IVIG passage
+            if alone in attributes and alone in self.attribute_cues:
+                return [self.attribute_cues[alone]]
         out = [self.intent_cues[intent]] if intent in self.intent_cues else []
         return out + [self.attribute_cues[a] for a in attributes if a in self.attribute_cues]
 
