@@ -286,7 +286,12 @@ def test_every_adverse_event_has_patterns_in_both_languages() -> None:
 
 
 def test_managing_an_infusion_reaction_is_an_edge_aspect_in_both_languages() -> None:
-    for q in ("Should the dara infusion rate be slowed after a reaction?", "达雷妥尤单抗输注反应后需要永久停药吗？"):
+    for q in (
+        "Should the dara infusion rate be slowed after a reaction?",
+        "达雷妥尤单抗输注反应后需要永久停药吗？",
+        "How are daratumumab infusion reactions managed?",
+        "达雷妥尤单抗输注反应的处理原则？",
+    ):
         assert "infusion reaction management" in analyse(q, glossary()).entities.aspects
     assert "infusion reaction management" not in analyse("How long is the first dara infusion?").entities.aspects
 
