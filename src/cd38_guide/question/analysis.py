@@ -316,7 +316,9 @@ def _intent(
         return "interference", ()
     if "action" in attrs and not e.endpoints:
         return "general", ()  # "how does isatuximab work?" asks its mode of action, not how well it works
-    asks_choice = bool(_SELECT.search(text)) or (bool(_NEXT.search(text)) and not describes_patient)
+    # "中性粒细胞减少如何处理？" asks how a toxicity is managed, not what to choose next.
+    asks_next = bool(_NEXT.search(text)) and not describes_patient and "management" not in attrs
+    asks_choice = bool(_SELECT.search(text)) or asks_next
     # "Which anti-CD38 regimen has the longest PFS at first relapse?" asks a choice measured by an endpoint.
     selection = asks_choice and not e.trials and (not e.endpoints or bool(_WHICH_REGIMEN.search(text)))
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
