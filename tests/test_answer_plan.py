@@ -110,9 +110,13 @@ def test_chinese_questions_get_chinese_lines(world) -> None:
 def test_non_results_questions_get_no_outcome_line(world) -> None:
     assert _plan(world, "How many pts were randomised in CANDOR?").empty
     assert _plan(world, "What dex dose did IKEMA use?").empty
-    # How long the antibody is given, or how a regimen acts, is no trial result either.
-    assert _plan(world, "How long is daratumumab given in DRd?").empty
+    # How a regimen acts is no trial result either; how long the antibody is given is the label's statement.
     assert _plan(world, "How does DKd work?").empty
+    duration = _plan(world, "How long is daratumumab given in DRd?")
+    label = "Daratumumab labelling: how long it is given: until disease progression"
+    assert [c.text for c in duration.claims] == [label]
+    assert _plan(world, "How long is isatuximab continued in IsaPd?").empty  # no isatuximab statement: the quotes
+    assert "用药时长" in _plan(world, "抗CD38单抗需要用多久？").claims[0].text
     assert not _plan(world, "How does DRd work in elderly patients?").empty  # how well: its results
 
 

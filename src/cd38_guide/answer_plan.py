@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from cd38_guide.facts import FactRow
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.question.vocabulary import Vocabulary
-from cd38_guide.types import Passage
+from cd38_guide.types import Language, Passage
 
 ANTI_CD38_TRIPLETS = ("DRd", "DVd", "DKd", "DPd", "IsaPd", "IsaKd")
 """The six anti-CD38 regimens of the relapse setting, in the order the rules core reports them."""
@@ -227,7 +227,9 @@ class Planner:
         supportive = "supportive_care" in analysis.entities.attributes or any(
             self.vocab.drug_class.get(d) == "supportive" for d in analysis.entities.named_drugs
         )
-        # "How long is dara given in DRd?", "how does IsaPd work?" ask no trial result either.
+        if analysis.intent == "general" and "treatment_duration" in analysis.entities.attributes:
+            return self.treatment_duration(analysis)  # "how long is dara given?": until progression, per the label
+        # "How does IsaPd work?", "what binds where?" ask no trial result either.
         other = supportive or bool(_NOT_RESULTS_ASKED & set(analysis.entities.attributes))
         if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not other):
             return self.outcome(analysis)
@@ -244,8 +246,17 @@ class Planner:
 
     def rechallenge(self, analysis: QuestionAnalysis) -> Plan:
         """What the sources say of the washout before an anti-CD38 rechallenge, in the question's language."""
-        lang = analysis.language
-        rows = [r for r in self.facts if r.endpoint == "washout" and r.values]
+        return self.statements("washout", analysis.language)
+
+    def treatment_duration(self, analysis: QuestionAnalysis) -> Plan:
+        """How long the antibody is given, from the labels' statements about the drugs asked (any, if none)."""
+        drugs = {d for d in analysis.entities.drugs if self.vocab.drug_class.get(d) == "anti_cd38"}
+        return self.statements("treatment duration", analysis.language, drugs)
+
+    def statements(self, endpoint: str, lang: Language, drugs: set[str] | None = None) -> Plan:
+        """'<source>: <endpoint>: <value>' lines from the statement rows on ``endpoint`` (of ``drugs``, if given),
+        from passages in the question's language where there are any."""
+        rows = [r for r in self.facts if r.endpoint == endpoint and r.values and (not drugs or r.drug in drugs)]
         same = [r for r in rows if self.passages[r.passage].language == lang] or [
             r for r in rows if self.passages[r.passage].language == "en"
         ]
@@ -253,7 +264,7 @@ class Planner:
         sep = "：" if lang == "zh" else ": "
         plan = Plan()
         for r in same:
-            line = sep.join([words.get(r.source, r.source), self.label("endpoint", "washout", lang), r.values[0]])
+            line = sep.join([words.get(r.source, r.source), self.label("endpoint", endpoint, lang), r.values[0]])
             plan.claims.append(Claim(line, r.passage))
         return plan
 
