@@ -108,6 +108,8 @@ _ASKS_DOSE_OF = re.compile(
     r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
+# "皮下注射和静脉注射的…": both routes joined by 和/与/或, a comparison of the two routes in Chinese.
+_ZH_ROUTE_PAIR = re.compile(r"(皮下|静脉)[^，。？；]{0,6}(和|与|跟|或|还是)[^，。？；]{0,3}(皮下|静脉)")
 _RATE_ASKED = re.compile(r"\borr\b|response rates?|overall response|缓解率|有效率", re.IGNORECASE)
 # The term a definition question defines ("what is penta-refractory myeloma?" -> penta-refractory): a hyphenated
 # term, else one word that is not a generic noun.
@@ -266,7 +268,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     via_regimen = [d for r in regimens for d in vocab.regimens[r].drugs if d in vocab.drug_class]
     trials = [name for _, name in _found(vocab.trial_patterns, text)]
     routes = [name for _, name in _found(vocab.routes, text)]
-    if len(routes) == 2 and not trials and _COMPARE.search(text):
+    if len(routes) == 2 and not trials and (_COMPARE.search(text) or _ZH_ROUTE_PAIR.search(text)):
         # "dara SC vs IV?": the trial that randomised the antibody's two routes (COLUMBA, IRAKLIA) is the source.
         antibodies = [d for d in named_drugs if vocab.drug_class.get(d) == "anti_cd38"]
         trials = [
