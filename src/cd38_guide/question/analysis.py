@@ -107,9 +107,9 @@ _OUTCOME = re.compile(
 _ASKS_DOSE_OF = re.compile(
     r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
 )
-# "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 # "皮下注射和静脉注射的…": both routes joined by 和/与/或, a comparison of the two routes in Chinese.
 _ZH_ROUTE_PAIR = re.compile(r"(皮下|静脉)[^，。？；]{0,6}(和|与|跟|或|还是)[^，。？；]{0,3}(皮下|静脉)")
+# A response rate asked in so many words: kept beside DOR or time to response ("ORR and DOR in ICARIA-MM?").
 _RATE_ASKED = re.compile(r"\borr\b|response rates?|overall response|缓解率|有效率", re.IGNORECASE)
 # The term a definition question defines ("what is penta-refractory myeloma?" -> penta-refractory): a hyphenated
 # term, else one word that is not a generic noun.
@@ -119,6 +119,7 @@ _DEFINED = re.compile(
     r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b)[a-z]{4,})",
     re.IGNORECASE,
 )
+# "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
     r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|"
     r"reached|achieved|responded|died|stopped|discontinued|alive|remained|needed|progressed|relapsed|received|"

@@ -158,10 +158,11 @@ class Vocabulary:
     def cues(self, intent: str, attributes: Iterable[str] = ()) -> list[re.Pattern[str]]:
         """What marks evidence as answering the question: the intent's cue and the asked attributes' cues.
 
-        "How to manage grade 4 neutropenia?" is answered by what is done about it (delay, G-CSF), so the management
-        cue stands alone: the toxicity cues would lift the sentences saying how often it occurs just as much.
+        "How to manage grade 4 neutropenia?" is answered by what is done about it (delay, G-CSF), and "IVIG for
+        hypogammaglobulinaemia?" by the IVIG criteria, so the management or supportive-care cue stands alone: the
+        toxicity cues would lift the sentences saying how often it occurs just as much.
         """
-        for alone in ("management", "supportive_care"):  # "IVIG for hypogammaglobulinaemia?": the IVIG passage
+        for alone in ("management", "supportive_care"):
             if alone in attributes and alone in self.attribute_cues:
                 return [self.attribute_cues[alone]]
         out = [self.intent_cues[intent]] if intent in self.intent_cues else []
