@@ -536,3 +536,18 @@ def test_the_consensus_washout_is_answered_whatever_verb_names_the_consensus(rea
 def test_the_consensus_evidence_grades_are_declined_as_not_in_the_corpus(real_assistant) -> None:
     a = real_assistant.ask("What level of evidence does the consensus assign to anti-CD38 rechallenge?")
     assert a.abstained and a.missing and "evidence grades" in a.missing
+
+
+def test_a_definition_no_passage_gives_is_declined_naming_the_term(real_assistant) -> None:
+    """The trials report MRD negativity rates; no passage says what MRD negativity is."""
+    a = real_assistant.ask("What does MRD negativity at 10^-5 mean?")
+    assert a.abstained and a.missing and "definition of MRD" in a.missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is triple-class exposed?", "What does quad-refractory mean?", "What does 'anti-CD38-refractory' mean?"],
+)
+def test_a_definition_the_corpus_states_is_answered(real_assistant, question: str) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.intent == "definition"

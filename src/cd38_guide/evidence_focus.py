@@ -16,6 +16,7 @@ from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue
 from cd38_guide.evidence_qualifiers import (
     INTERVAL_ASPECT,
     combination_gaps,
+    definition_gaps,
     interference_gaps,
     interval_gaps,
     regimen_dose_gaps,
@@ -205,6 +206,7 @@ def subject_gaps(
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
 
 

@@ -218,6 +218,28 @@ def interference_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: li
     return [f"interference with {' '.join(missing)} testing"] if missing else []
 
 
+def definition_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "What does MRD negativity at 10^-5 mean?": a definition asked of a named term needs a strong quote that
+    defines it ("Triple-class exposed (TCE) means ...", "... when they define lenalidomide-refractory ..."), not
+    one that only reports it ("MRD negativity was 28% vs 9%")."""
+    term = analysis.defined_term
+    if analysis.intent != "definition" or not term:
+        return []
+    named = re.escape(term)
+    led = re.compile(
+        rf"\b{named}\b(\s+(\([^)]*\)|[\w-]+)){{0,4}},?\s+(is|are|means|meant|meaning|refers to|(is|was) defined)\b",
+        re.I,
+    )
+    cue = guard.vocab.intent_cues.get("definition")
+    # A vocabulary population the term names ("anti-CD38-refractory") is mentioned in any of its spellings.
+    mentions = [re.compile(rf"\b{named}\b", re.I)]
+    mentions += [p for pats in guard.vocab.populations.values() if any(x.search(term) for x in pats) for p in pats]
+    defines = any(
+        led.search(c.text) or (cue and cue.search(c.text) and any(m.search(c.text) for m in mentions)) for c in strong
+    )
+    return [] if defines else [f"a definition of {term}"]
+
+
 INTERVAL_ASPECT = "timing (how long or how soon)"
 """The vocabulary's aspect for an interval asked; its quotes are read by ``interval_gaps``."""
 

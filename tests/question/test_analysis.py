@@ -303,6 +303,8 @@ def test_managing_an_infusion_reaction_is_an_edge_aspect_in_both_languages() -> 
         ("What does quad-refractory mean?", "quad-refractory"),
         ("What is the definition of lenalidomide-refractory?", "lenalidomide-refractory"),
         ("What does refractory mean?", None),  # no narrower term than the definition itself
+        ("What is the IMWG definition of progression?", "progression"),  # not the body defining it
+        ("What does MRD negativity at 10^-5 mean?", "MRD"),
         ("What is the PFS of DRd in POLLUX?", None),  # not a definition question
     ],
 )

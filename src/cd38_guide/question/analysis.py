@@ -116,7 +116,7 @@ _RATE_ASKED = re.compile(r"\borr\b|response rates?|overall response|缓解率|�
 _DEFINED = re.compile(
     r"\b(?:what (?:is|are|does)|define[sd]?|definition of|meaning of|what counts as|what is meant by)\s+"
     r"(?:an? |the |[\"'])?([a-z0-9]+(?:-[a-z0-9]+)+"
-    r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b)[a-z]{4,})",
+    r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b|imwg|consensus|the\b|this\b|that\b|its\b)[a-z]{3,}\b)",
     re.IGNORECASE,
 )
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
@@ -389,7 +389,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
 
 def _defined_term(text: str) -> str | None:
     match = _DEFINED.search(text)
-    return match.group(1).lower() if match else None
+    return match.group(1) if match else None
 
 
 def is_instruction(question: str) -> bool:
