@@ -110,6 +110,7 @@ def test_chinese_questions_get_chinese_lines(world) -> None:
 def test_non_results_questions_get_no_outcome_line(world) -> None:
     assert _plan(world, "How many pts were randomised in CANDOR?").empty
     assert _plan(world, "What dex dose did IKEMA use?").empty
+    assert _plan(world, "70-year-old with HBV core antibody positive starting DKd: what monitoring?").empty
     # How a regimen acts is no trial result either; how long the antibody is given is the label's statement.
     assert _plan(world, "How does DKd work?").empty
     duration = _plan(world, "How long is daratumumab given in DRd?")

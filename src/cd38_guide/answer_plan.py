@@ -27,7 +27,7 @@ _NOT_RESULTS_ASKED = frozenset({"treatment_duration", "action", "epitope", "mech
 _NOT_RESULTS = re.compile(
     r"how many|randomi[sz]ed|sample size|enrol|eligib|allowed|exclu|inclu|crossover|cross over|criteria|"
     r"dose|dosing|schedule|premed|design|arm|bridging|infused|pneumonia|infection|neutropeni|thrombocytopeni|"
-    r"anaemi|anemi|toxicit|adverse|safety|多少例|入组|剂量|标准|安全",
+    r"anaemi|anemi|toxicit|adverse|safety|monitor|screen|多少例|入组|剂量|标准|安全|监测|筛查",
     re.IGNORECASE,
 )
 _RATE = re.compile(r"\d+[- ]month|\brates?\b|%|比例|率", re.IGNORECASE)
