@@ -62,3 +62,18 @@ def test_long_passage_is_split_with_overlap_and_sized_for_the_model(passages, co
 def test_short_passage_is_one_chunk(passages, count_tokens):
     p = next(p for p in passages if p.id == "alpha-design")
     assert [c.id for c in chunk_passage(p, count_tokens, ChunkingSettings())] == ["alpha-design#0"]
+
+
+@pytest.mark.slow
+def test_the_passage_sentence_step_chunks_the_shipped_corpus_as_nltk_punkt_does(count_tokens, monkeypatch):
+    """The splitter's sentence step is the passage's own sentences, not nltk's punkt (a 3 s import on every cold
+    build); on the whole shipped corpus the chunks are the same."""
+    from cd38_guide.config import Settings
+    from cd38_guide.corpus import chunking
+
+    shipped = list(load_corpus(Settings().corpus_dirs).passages.values())
+    ours = chunk_passages(shipped, count_tokens, ChunkingSettings())
+    monkeypatch.setattr(chunking, "_sentence_pieces", lambda passage, sentences: None)  # the splitter's default
+    punkt = chunk_passages(shipped, count_tokens, ChunkingSettings())
+    assert [(c.id, c.start, c.end) for c in ours] == [(c.id, c.start, c.end) for c in punkt]
+    assert any(len(chunk_passage(p, count_tokens, ChunkingSettings())) > 1 for p in shipped)  # some were split
