@@ -202,7 +202,7 @@ def test_a_chinese_drug_name_the_glossary_does_not_know_is_declined(real_assista
         ("Peripheral neuropathy rate with DVd?", "DVd peripheral neuropathy"),
         ("Rate of infusion reactions with SC daratumumab in APOLLO?", "APOLLO IRR"),  # COLUMBA's rate is not APOLLO's
         # DARE gave daratumumab with dexamethasone on dialysis; no source reports D-Kd's safety there
-        ("达雷妥尤单抗联合卡非佐米在透析患者中的安全性？", "dialysis"),
+        ("达雷妥尤单抗联合卡非佐米在透析患者中的安全性？", "DKd (透析)"),
         ("What proportion of MAIA patients discontinued DRd because of adverse events?", "discontinuation"),
         ("Does daratumumab cause hypogammaglobulinaemia?", "hypogammaglobulinaemia"),
         ("What was the median age in IKEMA?", "median age"),
@@ -551,3 +551,33 @@ def test_a_definition_no_passage_gives_is_declined_naming_the_term(real_assistan
 def test_a_definition_the_corpus_states_is_answered(real_assistant, question: str) -> None:
     a = real_assistant.ask(question)
     assert not a.abstained and a.intent == "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Which daratumumab regimen for extramedullary disease?", "extramedullary disease"),
+        ("达雷妥尤单抗用于髓外病变的推荐是什么？", "髓外病变"),
+        ("Isatuximab in COPD?", "isatuximab (COPD)"),
+        ("伊沙妥昔单抗用于慢阻肺患者？", "慢阻肺"),
+    ],
+)
+def test_a_group_no_quote_speaks_of_for_the_drug_asked_is_declined(real_assistant, question, missing) -> None:
+    """A choice with no planned line for the group, or another antibody's statement about it, answers nothing."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing
+
+
+@pytest.mark.parametrize("question", ["Daratumumab in patients with COPD?", "慢阻肺患者能用达雷妥尤单抗吗？"])
+def test_a_drug_asked_in_a_comorbidity_is_answered_with_the_statement_about_that_group(real_assistant, question):
+    a = real_assistant.ask(question)
+    assert not a.abstained
+    assert "chronic obstructive pulmonary disease" in a.sentences[0].text or "chronic obstructive" in a.answer[:400]
+
+
+@pytest.mark.parametrize(
+    "question", ["Daratumumab in a kidney transplant recipient?", "肾移植受者能用达雷妥尤单抗吗？"]
+)
+def test_an_organ_transplant_recipient_is_not_renal_impairment(real_assistant, question: str) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and ("solid organ transplant" in a.missing or "实体器官移植" in a.missing)

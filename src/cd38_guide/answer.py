@@ -21,7 +21,14 @@ from cd38_guide.evidence_focus import answer_passages, missing_text, rerank, sub
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
 from cd38_guide.retrieve import Retrieval
-from cd38_guide.sentence_selection import DESIGN, Candidate, score_sentences, select_sentences, text_tokens
+from cd38_guide.sentence_selection import (
+    DESIGN,
+    Candidate,
+    lead_with_best,
+    score_sentences,
+    select_sentences,
+    text_tokens,
+)
 from cd38_guide.types import (
     USER_ADDED_BADGE,
     AnswerSentence,
@@ -288,6 +295,10 @@ def compose(
         if c.pid not in order:
             order.append(c.pid)
     chosen.sort(key=lambda c: (order.index(c.pid), c.start))
+    # A Chinese reader's Chinese sentence stays first (select_sentences); the best English quote follows it.
+    skip = int(lang == "zh" and bool(chosen) and corpus.passages[chosen[0].pid].language == "zh")
+    opening = chosen[skip] if len(chosen) > skip else None
+    chosen = lead_with_best(chosen, skip)
     numbers = {pid: i + 1 for i, pid in enumerate(order)}
     spans: dict[str, list[list[int]]] = {}
     for c in chosen:
@@ -307,8 +318,12 @@ def compose(
         for pid in order
     ]
     sentences = [
-        AnswerSentence(text=c.text, citations=[numbers[c.pid]], label=_label(c, corpus, guard, analysis) or None)
-        for c in chosen
+        AnswerSentence(
+            text=c.text,
+            citations=[numbers[c.pid]],
+            label=_label(c, corpus, guard, c is not opening and i == skip) or None,
+        )
+        for i, c in enumerate(chosen)
     ]
 
     direct = _direct_answer(plan, numbers, lang)
@@ -381,9 +396,10 @@ def _table_markdown(table: AnswerTable) -> str:
     return "\n".join(lines)
 
 
-def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, analysis: QuestionAnalysis | None) -> str:
-    """'(POLLUX) ' before a quote that names no drug, regimen or trial, so it reads right out of its passage."""
-    if guard is None or guard.names_something(c.text):
+def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, moved: bool = False) -> str:
+    """'(POLLUX) ' before a quote that names no drug, regimen or trial, so it reads right out of its passage;
+    before a quote ``moved`` ahead of its passage's opening sentence always (it is read without that context)."""
+    if guard is None or (guard.names_something(c.text) and not moved):
         return ""
     title = corpus.passages[c.pid].title
     return f"({title.split(':')[0].strip()}) "

@@ -199,7 +199,7 @@ def subject_gaps(
     if len(trials) >= 2 and any(t not in gaps for t in trials):
         # "EMN/NCCN", "CASTOR or LEPUS": one named source that speaks to the question is enough.
         gaps = [g for g in gaps if g not in trials]
-    return [
+    found = [
         *gaps,
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
@@ -208,6 +208,7 @@ def subject_gaps(
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
+    return list(dict.fromkeys(found))  # two checks may find the same gap ("daratumumab (t(11;14))")
 
 
 def _is_guideline(guard: EntityGuard, subject: str) -> bool:
@@ -225,6 +226,10 @@ def _doses_differ(guard: EntityGuard, population: str) -> bool:
     )
 
 
+_SUBJECT_IN = re.compile(r"(.+) \((.+)\)")
+"""A gap of a subject in a population: "daratumumab (extramedullary)"."""
+
+
 def missing_text(
     analysis: QuestionAnalysis,
     gaps: list[str],
@@ -238,11 +243,19 @@ def missing_text(
     label = ATTRIBUTE_LABELS[attribute][1 if lang == "zh" else 0] if attribute else None
     # "daratumumab (anti-CD38-exposed)" already says "anti-CD38-exposed": it is not listed twice.
     gaps = [g for g in gaps if not any(f"({g})" in other for other in gaps if other != g)]
+    # ... and "isatuximab" missing already says "isatuximab (dialysis)" is.
+    gaps = [g for g in gaps if not ((m := _SUBJECT_IN.fullmatch(g)) and m[1] in gaps)]
     if lang == "zh" and aspect_labels:
         gaps = [aspect_labels.get(g, g) if g in aspects else g for g in gaps]
-    if lang == "zh" and population_labels:
+    if population_labels:  # "extramedullary disease", "isatuximab (慢阻肺)", not the analysis's keys
         pops = set(analysis.entities.populations)
-        gaps = [population_labels.get(g, {}).get("zh", g) if g in pops else g for g in gaps]
+
+        def named(pop: str) -> str:
+            return population_labels.get(pop, {}).get(lang, pop) if pop in pops else pop
+
+        gaps = [
+            f"{m[1]} ({named(m[2])})" if (m := _SUBJECT_IN.fullmatch(g)) and m[2] in pops else named(g) for g in gaps
+        ]
     if label and {"renal", "dialysis"} & set(analysis.entities.populations):
         label = ("肾功能损害时的" if lang == "zh" else "renal ") + label
     names = "、".join(gaps) if lang == "zh" else " and ".join(gaps)

@@ -34,16 +34,22 @@ def population_gaps(
 ) -> list[str]:
     """ "Is the IMWG frailty score validated in Asian patients?": a population asked about (not a described
     patient's trait, not a named trial's subgroup, which qualifier_gaps checks) must be what a strong quote or a
-    planned line speaks of."""
-    if analysis.describes_patient or analysis.entities.trials or analysis.intent in ("selection", "comparison"):
+    planned line speaks of. A selection plan speaks of its population itself; one with no line for it ("which
+    daratumumab regimen for extramedullary disease?") leaves the quotes to speak of it, or the answer declines."""
+    if analysis.describes_patient or analysis.entities.trials or analysis.intent == "comparison":
+        return []
+    if analysis.intent == "selection" and plan.claims:
         return []
     strong = candidates[:ASPECT_WINDOW]
-    texts = [passage_text(guard, c.pid, c.text) for c in strong] + [c.text for c in plan.claims]
-    return [
+    # "Isatuximab in COPD?": daratumumab's COPD statement speaks of the group but not of the drug asked.
+    drugs = [s for s in guard.subjects(analysis) if guard.vocab.drug_class.get(s) == "anti_cd38"]
+    texts = [passage_text(guard, c.pid, c.text) for c in strong if not drugs or c.about] + [c.text for c in plan.claims]
+    gaps = [
         pop
         for pop in analysis.entities.populations
         if not any(p.search(x) for p in population_patterns(guard, pop) for x in texts)
     ]
+    return [f"{drugs[0]} ({pop})" for pop in gaps] if len(drugs) == 1 else gaps
 
 
 def qualifier_gaps(

@@ -124,6 +124,19 @@ def score_sentences(
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
         endpoint_patterns += guard.vocab.cues(analysis.intent, analysis.entities.attributes)
+    # "Daratumumab in COPD?": the sentence about the asked group, above the passage's other advice. Not a group
+    # with trial subgroup rows (lenalidomide-refractory, 75+): the planned lines speak for those, and a bonus
+    # there favours trial-design sentences that merely name the group.
+    group = (
+        [
+            p
+            for e in analysis.entities.populations
+            if not guard.vocab.population_evidence.get(e, {}).get("rows")
+            for p in guard.vocab.populations.get(e, [])
+        ]
+        if analysis and guard
+        else []
+    )
     term = analysis.defined_term if analysis else None
     defined = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE) if term else None
     defining = guard.vocab.intent_cues.get("definition") if guard else None  # defines it, not merely names it
@@ -173,6 +186,8 @@ def score_sentences(
                     score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
             if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
+            if group and any(found_in(pat, text) for pat in group):
+                score += settings.endpoint_bonus / 2
             if defined is not None and defined.search(text) and (defining is None or defining.search(text)):
                 score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
             if asks_design and design:
@@ -244,3 +259,29 @@ def select_sentences(
         covered |= pick_gain
         per_passage[pick.pid] = per_passage.get(pick.pid, 0) + 1
     return chosen
+
+
+# A sentence that leans on the one before it ("It randomised...", "This was...") cannot lead an answer.
+_LEANS_BACK = re.compile(
+    r"^(it|its|this|these|that|those|they|their|both|such|there|here|the (trial|study|analysis|same|latter|former)"
+    r"|he|she|also|however|with (it|this)|per the same"
+    r"|(in|from|per) (summaries of )?(the|that|this|these|those) (paper|trials?|study|studies|analysis|review|report"
+    r"|groups?|subgroups?|cohort|population|patients))\b|^(其|该|此|这|它)",
+    re.IGNORECASE,
+)
+LEAD_MARGIN = 0.2
+"""How much better than the passage's opening sentence a later one must score to be read first."""
+
+
+def lead_with_best(chosen: list[Candidate], skip: int = 0) -> list[Candidate]:
+    """Quotes keep reading order within a passage, except that the best-scored sentence of the first passage
+    leads when it clearly outscores the opening one and stands alone: "Daratumumab in COPD?" reads the COPD
+    sentence first, not the passage's general opening about post-medication. ``skip``: leading quotes that stay
+    first (a Chinese reader's Chinese sentence); the rule applies to the passage after them."""
+    if len(chosen) < skip + 2 or chosen[skip].pid in {c.pid for c in chosen[:skip]}:
+        return chosen
+    first = [c for c in chosen[skip:] if c.pid == chosen[skip].pid]
+    best = max(first, key=lambda c: c.score)
+    if best is first[0] or best.score < first[0].score + LEAD_MARGIN or _LEANS_BACK.search(best.text):
+        return chosen
+    return [*chosen[:skip], best, *(c for c in chosen[skip:] if c is not best)]
