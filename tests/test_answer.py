@@ -115,3 +115,18 @@ def test_a_leading_chinese_sentence_stays_first_and_the_next_passage_leads_with_
     best = _candidate(1.0 + LEAD_MARGIN + 0.1, 200, "Patients with COPD should also receive bronchodilators.")
     assert lead_with_best([native, opening, best], skip=1) == [native, best, opening]
     assert lead_with_best([native, opening, best]) == [native, opening, best]
+
+
+def test_a_quote_read_without_what_it_leans_on_is_marked_out_of_context():
+    from cd38_guide.answer import out_of_context
+
+    design = _candidate(1.0, 0, "LEPUS was a phase 3 trial in Chinese patients.")
+    leaning = _candidate(1.0, 60, "It randomised 211 patients 2:1.")
+    other = _candidate(0.9, 0, "CASTOR was a phase 3 trial.", pid="q")
+    # "It randomised ..." first, its passage's opening not quoted: read out of context
+    assert out_of_context([leaning, other], 0, leaning, 0)
+    # after its own passage's opening sentence it reads right
+    assert not out_of_context([design, leaning, other], 1, design, 0)
+    # a sentence moved ahead of its passage's opening is out of context, whatever its words
+    assert out_of_context([other, design], 0, design, 0)
+    assert not out_of_context([other, design], 1, other, 0)

@@ -25,6 +25,7 @@ from cd38_guide.sentence_selection import (
     DESIGN,
     Candidate,
     lead_with_best,
+    leans_back,
     score_sentences,
     select_sentences,
     text_tokens,
@@ -321,7 +322,7 @@ def compose(
         AnswerSentence(
             text=c.text,
             citations=[numbers[c.pid]],
-            label=_label(c, corpus, guard, c is not opening and i == skip) or None,
+            label=_label(c, corpus, guard, out_of_context(chosen, i, opening, skip)) or None,
         )
         for i, c in enumerate(chosen)
     ]
@@ -394,6 +395,15 @@ def _table_markdown(table: AnswerTable) -> str:
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
+
+
+def out_of_context(chosen: list[Candidate], i: int, opening: Candidate | None, skip: int) -> bool:
+    """Is quote ``i`` read without what it leans on: moved ahead of its passage's opening sentence, or a sentence
+    that leans back ("It randomised 211 patients ...") whose passage has no quote before it?"""
+    c = chosen[i]
+    if i == skip and c is not opening:
+        return True
+    return leans_back(c.text) and not any(x.pid == c.pid for x in chosen[:i])
 
 
 def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, moved: bool = False) -> str:

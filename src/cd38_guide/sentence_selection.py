@@ -273,6 +273,11 @@ LEAD_MARGIN = 0.2
 """How much better than the passage's opening sentence a later one must score to be read first."""
 
 
+def leans_back(text: str) -> bool:
+    """Does ``text`` lean on the sentence before it ("It randomised ...", "In this group, ...")?"""
+    return bool(_LEANS_BACK.search(text))
+
+
 def lead_with_best(chosen: list[Candidate], skip: int = 0) -> list[Candidate]:
     """Quotes keep reading order within a passage, except that the best-scored sentence of the first passage
     leads when it clearly outscores the opening one and stands alone: "Daratumumab in COPD?" reads the COPD
@@ -282,6 +287,6 @@ def lead_with_best(chosen: list[Candidate], skip: int = 0) -> list[Candidate]:
         return chosen
     first = [c for c in chosen[skip:] if c.pid == chosen[skip].pid]
     best = max(first, key=lambda c: c.score)
-    if best is first[0] or best.score < first[0].score + LEAD_MARGIN or _LEANS_BACK.search(best.text):
+    if best is first[0] or best.score < first[0].score + LEAD_MARGIN or leans_back(best.text):
         return chosen
     return [*chosen[:skip], best, *(c for c in chosen[skip:] if c is not best)]
