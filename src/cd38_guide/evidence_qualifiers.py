@@ -18,7 +18,7 @@ from cd38_guide.query_terms import is_rare_word
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.question.combinations import JOINER
 from cd38_guide.question.vocabulary import Vocabulary
-from cd38_guide.sentence_selection import Candidate
+from cd38_guide.sentence_selection import Candidate, definition_test
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
@@ -223,21 +223,10 @@ def definition_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
     defines it ("Triple-class exposed (TCE) means ...", "... when they define lenalidomide-refractory ..."), not
     one that only reports it ("MRD negativity was 28% vs 9%")."""
     term = analysis.defined_term
-    if analysis.intent != "definition" or not term:
+    defines = definition_test(term, guard.vocab)
+    if analysis.intent != "definition" or defines is None:
         return []
-    named = re.escape(term)
-    led = re.compile(
-        rf"\b{named}\b(\s+(\([^)]*\)|[\w-]+)){{0,4}},?\s+(is|are|means|meant|meaning|refers to|(is|was) defined)\b",
-        re.I,
-    )
-    cue = guard.vocab.intent_cues.get("definition")
-    # A vocabulary population the term names ("anti-CD38-refractory") is mentioned in any of its spellings.
-    mentions = [re.compile(rf"\b{named}\b", re.I)]
-    mentions += [p for pats in guard.vocab.populations.values() if any(x.search(term) for x in pats) for p in pats]
-    defines = any(
-        led.search(c.text) or (cue and cue.search(c.text) and any(m.search(c.text) for m in mentions)) for c in strong
-    )
-    return [] if defines else [f"a definition of {term}"]
+    return [] if any(defines(c.text) for c in strong) else [f"a definition of {term}"]
 
 
 INTERVAL_ASPECT = "timing (how long or how soon)"

@@ -19,6 +19,7 @@ from cd38_guide.entity_guard import EntityGuard, found_in, regimen_drugs_asked
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.vocabulary import Vocabulary
 from cd38_guide.retrieve import Retrieval
 
 _QUANTITY = re.compile(
@@ -96,6 +97,28 @@ def _routes(
     return guard.vocab.routes.get(asked, []), other
 
 
+def definition_test(term: str | None, vocab: Vocabulary) -> Callable[[str], bool] | None:
+    """Does a sentence define ``term``, not merely name it? ("Triple-class exposed (TCE) means ...", "... when
+    they define lenalidomide-refractory ..."; not "MRD negativity was 28% vs 9%"). One test for the ranking bonus
+    and for the decline of a definition no quote gives (``evidence_qualifiers.definition_gaps``)."""
+    if not term:
+        return None
+    named = re.escape(term)
+    led = re.compile(
+        rf"\b{named}\b(\s+(\([^)]*\)|[\w-]+)){{0,4}},?\s+(is|are|means|meant|meaning|refers to|(is|was) defined)\b",
+        re.IGNORECASE,
+    )
+    cue = vocab.intent_cues.get("definition")
+    # A vocabulary population the term names ("anti-CD38-refractory") is mentioned in any of its spellings.
+    mentions = [re.compile(rf"\b{named}\b", re.IGNORECASE)]
+    mentions += [p for pats in vocab.populations.values() if any(x.search(term) for x in pats) for p in pats]
+
+    def defines(text: str) -> bool:
+        return bool(led.search(text) or (cue and cue.search(text) and any(m.search(text) for m in mentions)))
+
+    return defines
+
+
 def score_sentences(
     retrieval: Retrieval,
     index: LoadedIndex,
@@ -137,9 +160,7 @@ def score_sentences(
         if analysis and guard
         else []
     )
-    term = analysis.defined_term if analysis else None
-    defined = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE) if term else None
-    defining = guard.vocab.intent_cues.get("definition") if guard else None  # defines it, not merely names it
+    defines = definition_test(analysis.defined_term, guard.vocab) if analysis and guard else None
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
     asks_design = analysis is not None and analysis.asks_design
     weights = {
@@ -188,7 +209,7 @@ def score_sentences(
                 score += settings.endpoint_bonus
             if group and any(found_in(pat, text) for pat in group):
                 score += settings.endpoint_bonus / 2
-            if defined is not None and defined.search(text) and (defining is None or defining.search(text)):
+            if defines is not None and defines(text):
                 score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
             if asks_design and design:
                 score += settings.design_penalty
