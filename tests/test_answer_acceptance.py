@@ -581,3 +581,22 @@ def test_a_drug_asked_in_a_comorbidity_is_answered_with_the_statement_about_that
 def test_an_organ_transplant_recipient_is_not_renal_impairment(real_assistant, question: str) -> None:
     a = real_assistant.ask(question)
     assert a.abstained and a.missing and ("solid organ transplant" in a.missing or "实体器官移植" in a.missing)
+
+
+@pytest.mark.parametrize("question", ["Side effects of IsaKd?", "What are the side effects of DPd?"])
+def test_side_effects_lead_with_adverse_events_not_efficacy(real_assistant, question: str) -> None:
+    """ "Side" once matched "one-sided P" in a PFS sentence; an efficacy result answers another question."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.intent == "toxicity"
+    assert re.search(r"adverse|neutropenia|hypertension|reaction", a.sentences[0].text)
+    assert not re.search(r"progression|hazard ratio|response rate", a.sentences[0].text)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [("How common is pneumonia with DKd?", "DKd pneumonia"), ("Is cardiac failure more common with DKd?", "cardiac")],
+)
+def test_an_event_rate_no_source_reports_for_the_regimen_is_declined(real_assistant, question, missing) -> None:
+    """CANDOR's corpus passages report fatal infections, not pneumonia, and no cardiac failure rate."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing

@@ -23,7 +23,8 @@ EXCLUSION = re.compile(r"\bexclu(ded|sion|sions|ding)\b|\bineligible\b|\bnot eli
 
 # How often an adverse event occurs, or whether a drug causes it.
 _ASKS_RATE = re.compile(
-    r"\b(rates?|incidence|how (common|often|frequent)|frequency|risk of|cause[sd]?|associated with)\b"
+    r"\b(rates?|incidence|how (common|often|frequent)|(more|less) (common|frequent|often)|frequency|risk of"
+    r"|cause[sd]?|associated with)\b"
     r"|发生率|多常见|常见吗|会引起|会导致|引起.{0,6}吗",
     re.IGNORECASE,
 )

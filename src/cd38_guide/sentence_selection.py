@@ -60,6 +60,10 @@ def sentence_traits(text: str) -> tuple[bool, bool, bool, bool]:
     return bool(GAP.search(text)), bool(_DIGIT.search(text)), design, design and not RESULT.search(text)
 
 
+_EFFICACY = ("PFS", "OS", "ORR", "CR", "VGPR", "MRD", "HR")
+"""Endpoints of benefit, not harm: a sentence reporting only these does not answer a toxicity question."""
+
+
 def overlap_weights(query_tokens: list[str], idf: Callable[[str], float]) -> dict[str, float]:
     """The IDF weight of each distinct query token: computed once per question, used for every sentence."""
     return {t: idf(t) for t in set(query_tokens)}
@@ -162,6 +166,12 @@ def score_sentences(
     )
     defines = definition_test(analysis.defined_term, guard.vocab) if analysis and guard else None
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
+    # "Side effects of DPd?": an efficacy result (response, PFS) that names no adverse event answers another
+    # question, however close its passage ranks.
+    efficacy: list[re.Pattern[str]] = []
+    harms = guard.vocab.intent_cues.get("toxicity") if guard else None
+    if analysis is not None and guard is not None and analysis.intent == "toxicity" and not analysis.entities.endpoints:
+        efficacy = [p for e in _EFFICACY for p in guard.vocab.endpoints.get(e, [])]
     asks_design = analysis is not None and analysis.asks_design
     weights = {
         "zh": overlap_weights(q.tokens, index.lexical.idf),
@@ -211,6 +221,8 @@ def score_sentences(
                 score += settings.endpoint_bonus / 2
             if defines is not None and defines(text):
                 score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
+            if efficacy and any(p.search(text) for p in efficacy) and not (harms and harms.search(text)):
+                score -= 2 * settings.design_penalty
             if asks_design and design:
                 score += settings.design_penalty
             elif outcome and design_only:

@@ -62,7 +62,8 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
-    r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|difference between|differ|head[- ]to[- ]head)\b"
+    r"\b(vs\.?|versus|compared (with|to)|comparison|compare|better than|differ|head[- ]to[- ]head"
+    r"|differences? (in [\w-]+( [\w-]+)? )?between)\b"
     r"|\bas (good|effective|safe|well)\b.{0,25}\bas\b"
     r"|\bor\b|比较|相比|对比|还是|哪(个|一个|种)[^，。？]{0,12}(更|好)|区别|差异|差别|异同|有何不同|有什么不同|不同之处|与.{1,12}相比|比べ",
     re.IGNORECASE,
