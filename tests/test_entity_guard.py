@@ -48,3 +48,14 @@ def test_dexamethasone_is_a_subject_only_when_its_dose_is_asked(guard) -> None:
     glossary = ()
     assert "dexamethasone" in guard.subjects(analyse("Dexamethasone dose in DRd for patients over 75?", glossary))
     assert "dexamethasone" not in guard.subjects(analyse("Is lenalidomide and dexamethasone effective?", glossary))
+
+
+def test_the_consensus_names_the_pan_pacific_one_only_in_its_own_abstract(guard: EntityGuard) -> None:
+    """Elsewhere in the corpus "the consensus" is the EMN's or the IMWG's (a vaccination table, a definition)."""
+    emn = next(pid for pid, p in guard.passages.items() if p.document_id.startswith("emn-vaccination"))
+    text = "The consensus recommends two doses of the zoster vaccine."
+    assert not guard.sentence_about(emn, text, "Pan-Pacific consensus")
+    zh = next(pid for pid, p in guard.passages.items() if p.document_id == "consensus-abstract-zh")
+    assert guard.sentence_about(zh, "本专家共识为其最佳使用提供了循证指导。", "Pan-Pacific consensus")
+    en = next(pid for pid, p in guard.passages.items() if p.document_id == "consensus-abstract-en")
+    assert guard.sentence_about(en, "The consensus also emphasizes monitoring.", "Pan-Pacific consensus")

@@ -107,7 +107,7 @@ class EntityGuard:
     def _passage_mentions(self, pid: str, subject: str) -> bool:
         """Does the passage name ``subject`` anywhere (its trial's document, title, heading or text)?"""
         p = self.passages[pid]
-        return self.passage_about(pid, subject) or self.mentions(p.text, subject)
+        return self.passage_about(pid, subject) or self._named_here(pid, p.text, subject)
 
     def _passage_about(self, pid: str, subject: str) -> bool:
         """Is the passage about ``subject``: its document is the trial's, or its title or heading names it."""
@@ -115,11 +115,27 @@ class EntityGuard:
         trial = self.vocab.trials.get(subject)
         if trial is not None and trial.document == p.document_id:
             return True
-        return self.mentions(f"{p.title} {p.heading}", subject)
+        return self._named_here(pid, f"{p.title} {p.heading}", subject)
+
+    def _named_here(self, pid: str, text: str, subject: str) -> bool:
+        """Does ``text`` of passage ``pid`` name ``subject``? "The consensus" names the Pan-Pacific consensus only
+        in its own document's passages (elsewhere it is the EMN's or the IMWG's)."""
+        trial = self.vocab.trials.get(subject)
+        if trial is not None and trial.local_aliases and not self._own_document(pid, trial.document):
+            return any(p.search(text) for p in trial.elsewhere)
+        return self.mentions(text, subject)
+
+    def _own_document(self, pid: str, document: str | None) -> bool:
+        """Is passage ``pid`` of ``document``, or of a translation of it (the same DOI: the Chinese abstract)?"""
+        p = self.passages[pid]
+        if p.document_id == document:
+            return True
+        dois = {q.provenance.doi for q in self.passages.values() if q.document_id == document} - {None}
+        return p.provenance.doi in dois
 
     def sentence_about(self, pid: str, sentence: str, subject: str) -> bool:
         """A sentence is about ``subject`` when it names it, or its passage is about it and it names no rival."""
-        if self.mentions(sentence, subject):
+        if self._named_here(pid, sentence, subject):
             return True
         if not self.passage_about(pid, subject):
             return False

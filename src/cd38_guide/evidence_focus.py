@@ -243,8 +243,10 @@ def missing_text(
     label = ATTRIBUTE_LABELS[attribute][1 if lang == "zh" else 0] if attribute else None
     # "daratumumab (anti-CD38-exposed)" already says "anti-CD38-exposed": it is not listed twice.
     gaps = [g for g in gaps if not any(f"({g})" in other for other in gaps if other != g)]
-    # ... and "isatuximab" missing already says "isatuximab (dialysis)" is.
+    # ... and "isatuximab" missing already says "isatuximab (dialysis)" is; "Pan-Pacific consensus herpes zoster"
+    # says "Pan-Pacific consensus" is.
     gaps = [g for g in gaps if not ((m := _SUBJECT_IN.fullmatch(g)) and m[1] in gaps)]
+    gaps = [g for g in gaps if not any(other.startswith(g + " ") for other in gaps)]
     if lang == "zh" and aspect_labels:
         gaps = [aspect_labels.get(g, g) if g in aspects else g for g in gaps]
     if population_labels:  # "extramedullary disease", "isatuximab (慢阻肺)", not the analysis's keys

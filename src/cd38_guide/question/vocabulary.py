@@ -104,6 +104,11 @@ class Trial:
     regimen: str | None
     comparator: str | None
     aliases: tuple[str, ...]
+    # Names that mean this source in a question or in its own document only ("the consensus"): elsewhere in the
+    # corpus "the consensus" is the EMN's or the IMWG's.
+    local_aliases: tuple[str, ...] = ()
+    elsewhere: tuple[re.Pattern[str], ...] = ()
+    """Patterns that name it in any document: its name and its other aliases."""
 
 
 @dataclass
@@ -234,9 +239,13 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
     for name, spec in vocab["trials"].items():
         spec = spec or {}
         aliases = tuple(spec.get("aliases", []))
-        trials[name] = Trial(name, spec.get("document"), spec.get("regimen"), spec.get("comparator"), aliases)
-        trial_patterns[name] = [term_pattern(n) for n in (name, *aliases)]
-        known.update(w.lower() for n in (name, *aliases) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
+        local = tuple(spec.get("local_aliases", []))
+        elsewhere = tuple(term_pattern(n) for n in (name, *aliases))
+        trials[name] = Trial(
+            name, spec.get("document"), spec.get("regimen"), spec.get("comparator"), aliases, local, elsewhere
+        )
+        trial_patterns[name] = [*elsewhere, *(term_pattern(n) for n in local)]
+        known.update(w.lower() for n in (name, *aliases, *local) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
 
     shorthand = [(term_pattern(k), v) for k, v in sorted(vocab["shorthand"].items(), key=lambda kv: -len(kv[0]))]
     known.update(k.lower() for k in vocab["shorthand"])
