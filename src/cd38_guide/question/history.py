@@ -68,11 +68,12 @@ def history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
 # after another anti-CD38 course, that is sequencing within the class, a rechallenge question.
 _ASKS_ANTIBODY = re.compile(
     r"\b(can|could|should|would|may|is it (ok|safe|reasonable) to)\b[^.;?]{0,30}"
-    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b[^.;?]{0,25}"
+    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38|d-?[pkvr]d|isa-?[pk]d)\b[^.;?]{0,25}"
     r"\b(use|used|give|given|start|started|restart\w*|switch\w*|try|tried|work|effective|an option|again)\b"
     r"|\b(can|could|should|would|may)\b[^.;?]{0,12}\b(use|give|start|restart|switch to|try)\b[^.;?]{0,20}"
-    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38)\b"
-    r"|(可以|能否|能不能|是否可以|可否)(再|换用|改用|使用|用|再用)[^，。？]{0,6}(达雷妥尤单抗|伊沙妥昔单抗|艾沙妥昔单抗|抗CD38)",
+    r"\b(dara|daratumumab|isa|isatuximab|anti-?cd38|d-?[pkvr]d|isa-?[pk]d)\b"
+    r"|(可以|能否|能不能|是否可以|可否)(再|换用|改用|使用|用|再用)[^，。？]{0,6}(达雷妥尤单抗|伊沙妥昔单抗|艾沙妥昔单抗|抗CD38)"
+    r"|(达雷妥尤单抗|伊沙妥昔单抗|艾沙妥昔单抗|抗CD38)[^？?]{0,30}(能否|能不能|可以|可否|还能)(再用|再次使用|重新使用|再使用)",
     re.IGNORECASE,
 )
 _ANTIBODIES = ("daratumumab", "isatuximab", "anti_cd38")
