@@ -192,7 +192,9 @@ def subject_gaps(
         elif cue is RESULT and _is_guideline(guard, subject):
             pass  # a consensus or guideline has statements, not results
         elif cue is not None and subject in guard.vocab.trials:
-            about = [c for c in about if cue.search(c.text)]
+            # ... or reports the endpoint asked ("dara SC vs IV IRR?": "administration-related reactions ...").
+            asked = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
+            about = [c for c in about if cue.search(c.text) or any(p.search(c.text) for p in asked)]
         if not about:
             gaps.append(subject)
     trials = [s for s in subjects if s in guard.vocab.trials]

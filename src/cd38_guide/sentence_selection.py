@@ -296,8 +296,8 @@ def select_sentences(
 
 # A sentence that leans on the one before it ("It randomised...", "This was...") cannot lead an answer.
 _LEANS_BACK = re.compile(
-    r"^(it|its|this|these|that|those|they|their|both|such|there|here|the (trial|study|analysis|same|latter|former|report|paper|authors|series|cohort|group|subgroup)"
-    r"|he|she|also|however|with (it|this)|per the same"
+    r"^(it|its|this|these|that|those|they|their|both|such|there|here|he|she|also|however|with (it|this)|per the same"
+    r"|the (trial|study|analysis|same|latter|former|report|paper|authors|series|cohort|group|subgroup)"
     r"|(in|from|per) (summaries of )?(the|that|this|these|those) (paper|trials?|study|studies|analysis|review|report"
     r"|groups?|subgroups?|cohort|population|patients))\b|^(其|该|此|这|它)",
     re.IGNORECASE,
