@@ -230,7 +230,8 @@ class Planner:
         if analysis.intent == "general" and "treatment_duration" in analysis.entities.attributes:
             return self.treatment_duration(analysis)  # "how long is dara given?": until progression, per the label
         # "How does IsaPd work?", "what binds where?" ask no trial result either.
-        other = supportive or bool(_NOT_RESULTS_ASKED & set(analysis.entities.attributes))
+        # Nor does a trial's design ("how many patients did LEPUS enrol?", "CASTOR的对照组是什么？").
+        other = supportive or analysis.asks_design or bool(_NOT_RESULTS_ASKED & set(analysis.entities.attributes))
         if analysis.intent in ("outcome", "patient_case") or (analysis.intent == "general" and not other):
             return self.outcome(analysis)
         if analysis.intent == "rechallenge" and analysis.entities.trials:

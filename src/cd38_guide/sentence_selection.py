@@ -147,6 +147,12 @@ def score_sentences(
     asked_route, other_route = _routes(analysis, guard)
     # "Eligibility criteria of ICARIA-MM?": one named trial is the source asked about.
     off_trial = list(analysis.entities.trials) if analysis and len(analysis.entities.trials) == 1 else []
+    # ... and another trial's own passages are not its source, even where they name it ("LEPUS used the CASTOR
+    # doses" does not say how many patients CASTOR randomised).
+    other_trials: set[str] = set()
+    if off_trial and guard is not None:
+        own = guard.vocab.trials[off_trial[0]].document
+        other_trials = {t.document for t in guard.vocab.trials.values() if t.document and t.document != own}
     endpoint_patterns = []
     if analysis and guard:
         endpoint_patterns = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
@@ -204,7 +210,10 @@ def score_sentences(
                 about = any(guard.sentence_about(p.id, text, s) for s in subjects)
                 if dosed and has_digit:
                     about = any(guard.doses(text, d) for d in dosed)
-                if about:
+                if p.document_id in other_trials:
+                    about = False
+                    score -= settings.rival_penalty
+                elif about:
                     score += settings.subject_bonus
                 elif (
                     (rivals and guard.drugs_in(text, rivals))

@@ -30,7 +30,6 @@ CONTESTED = {
     "efficacy question ('effective') because no rechallenge word is used",
     "en-134": "a described patient who relapsed and now has neuropathy is a patient case (what next?); the analyser "
     "lets the toxicity word decide",
-    "en-157": "a trial design question (who enrolled) in six words or fewer is read as 'what did the trial show'",
 }
 
 

@@ -129,6 +129,7 @@ _DESIGN_QUESTION = re.compile(
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
     r"|\bbefore (trial |study )?entry\b|\bentry criteri|\b(in|ex)clusion criteri|\bwere .{0,30}\bexcluded\b"
     r"|\b(comparator|control) arms?\b|\bwhat (were|are|was) the arms\b|对照组"
+    r"|纳入了?多少|入组了?多少|多少(例|名)(患者|病人|受试者)|样本量"
     r"|\bwhat (does|did|is) (the )?[\w-]+( trial| study)? (test|compare|study|evaluate)(s|d|ed|ing)?\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
@@ -338,7 +339,8 @@ def _intent(
         return "toxicity", ()
     if "dose" in attrs:
         return "dose", ()
-    if e.endpoints or (e.trials and _OUTCOME.search(text)) or (e.trials and len(text.split()) <= 6):
+    short_trial = bool(e.trials) and len(text.split()) <= 6 and not _DESIGN_QUESTION.search(text)
+    if e.endpoints or (e.trials and _OUTCOME.search(text)) or short_trial:
         return "outcome", ()
     if _OUTCOME.search(text) and (e.regimens or e.drugs):
         return "outcome", ()
