@@ -259,6 +259,17 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Does isatuximab cause a positive direct antiglobulin test?", "direct antiglobulin test"),
         # the trials with anti-CD38 and BCMA or bispecific arms excluded prior BCMA-directed therapy
         ("Does cilta-cel still work after prior teclistamab?", "prior BCMA or bispecific therapy"),
+        # a choice with no planned line for the group, or another antibody's statement about it, answers nothing
+        ("Which daratumumab regimen for extramedullary disease?", "extramedullary disease"),
+        ("达雷妥尤单抗用于髓外病变的推荐是什么？", "髓外病变"),
+        ("Isatuximab in COPD?", "isatuximab (COPD)"),
+        ("伊沙妥昔单抗用于慢阻肺患者？", "慢阻肺"),
+        # a kidney transplant is not renal impairment
+        ("Daratumumab in a kidney transplant recipient?", "solid organ transplant"),
+        ("肾移植受者能用达雷妥尤单抗吗？", "实体器官移植"),
+        # CANDOR's corpus passages report fatal infections, not pneumonia, and no cardiac failure rate
+        ("How common is pneumonia with DKd?", "DKd pneumonia"),
+        ("Is cardiac failure more common with DKd?", "cardiac"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -553,34 +564,11 @@ def test_a_definition_the_corpus_states_is_answered(real_assistant, question: st
     assert not a.abstained and a.intent == "definition"
 
 
-@pytest.mark.parametrize(
-    ("question", "missing"),
-    [
-        ("Which daratumumab regimen for extramedullary disease?", "extramedullary disease"),
-        ("达雷妥尤单抗用于髓外病变的推荐是什么？", "髓外病变"),
-        ("Isatuximab in COPD?", "isatuximab (COPD)"),
-        ("伊沙妥昔单抗用于慢阻肺患者？", "慢阻肺"),
-    ],
-)
-def test_a_group_no_quote_speaks_of_for_the_drug_asked_is_declined(real_assistant, question, missing) -> None:
-    """A choice with no planned line for the group, or another antibody's statement about it, answers nothing."""
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing and missing in a.missing
-
-
 @pytest.mark.parametrize("question", ["Daratumumab in patients with COPD?", "慢阻肺患者能用达雷妥尤单抗吗？"])
 def test_a_drug_asked_in_a_comorbidity_is_answered_with_the_statement_about_that_group(real_assistant, question):
     a = real_assistant.ask(question)
     assert not a.abstained
     assert "chronic obstructive pulmonary disease" in a.sentences[0].text or "chronic obstructive" in a.answer[:400]
-
-
-@pytest.mark.parametrize(
-    "question", ["Daratumumab in a kidney transplant recipient?", "肾移植受者能用达雷妥尤单抗吗？"]
-)
-def test_an_organ_transplant_recipient_is_not_renal_impairment(real_assistant, question: str) -> None:
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing and ("solid organ transplant" in a.missing or "实体器官移植" in a.missing)
 
 
 @pytest.mark.parametrize("question", ["Side effects of IsaKd?", "What are the side effects of DPd?"])
@@ -590,13 +578,3 @@ def test_side_effects_lead_with_adverse_events_not_efficacy(real_assistant, ques
     assert not a.abstained and a.intent == "toxicity"
     assert re.search(r"adverse|neutropenia|hypertension|reaction", a.sentences[0].text)
     assert not re.search(r"progression|hazard ratio|response rate", a.sentences[0].text)
-
-
-@pytest.mark.parametrize(
-    ("question", "missing"),
-    [("How common is pneumonia with DKd?", "DKd pneumonia"), ("Is cardiac failure more common with DKd?", "cardiac")],
-)
-def test_an_event_rate_no_source_reports_for_the_regimen_is_declined(real_assistant, question, missing) -> None:
-    """CANDOR's corpus passages report fatal infections, not pneumonia, and no cardiac failure rate."""
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing and missing in a.missing
