@@ -75,6 +75,10 @@ class EntityGuard:
         self._all_drugs = lru_cache(maxsize=32768)(self._drugs_named)
         self.names_something = lru_cache(maxsize=32768)(self._names_something)  # type: ignore[method-assign]
         self.doses = lru_cache(maxsize=32768)(self._doses)
+        self._dois: dict[str, set[str]] = {}  # document -> its DOIs (a translation shares its original's)
+        for q in passages.values():
+            if q.provenance.doi:
+                self._dois.setdefault(q.document_id, set()).add(q.provenance.doi)
 
     def subjects(self, analysis: QuestionAnalysis) -> list[str]:
         """What the answer must be about: named trials, regimens and drugs (not dexamethasone)."""
@@ -128,10 +132,7 @@ class EntityGuard:
     def _own_document(self, pid: str, document: str | None) -> bool:
         """Is passage ``pid`` of ``document``, or of a translation of it (the same DOI: the Chinese abstract)?"""
         p = self.passages[pid]
-        if p.document_id == document:
-            return True
-        dois = {q.provenance.doi for q in self.passages.values() if q.document_id == document} - {None}
-        return p.provenance.doi in dois
+        return p.document_id == document or p.provenance.doi in self._dois.get(document or "", set())
 
     def sentence_about(self, pid: str, sentence: str, subject: str) -> bool:
         """A sentence is about ``subject`` when it names it, or its passage is about it and it names no rival."""

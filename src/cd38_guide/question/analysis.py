@@ -129,7 +129,7 @@ _DESIGN_QUESTION = re.compile(
     r"|\b(per|each|by) arm\b|\bwho (was|were) (enrolled|eligible|included)\b|\benrol(l?ed|ment)\b"
     r"|\bbefore (trial |study )?entry\b|\bentry criteri|\b(in|ex)clusion criteri|\bwere .{0,30}\bexcluded\b"
     r"|\b(comparator|control) arms?\b|\bwhat (were|are|was) the arms\b|对照组"
-    r"|纳入了?多少|入组了?多少|多少(例|名)(患者|病人|受试者)|样本量"
+    r"|纳入了?多少|多少(例|名)(患者|病人|受试者)"
     r"|\bwhat (does|did|is) (the )?[\w-]+( trial| study)? (test|compare|study|evaluate)(s|d|ed|ing)?\b"
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
