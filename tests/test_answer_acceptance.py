@@ -578,3 +578,15 @@ def test_side_effects_lead_with_adverse_events_not_efficacy(real_assistant, ques
     assert not a.abstained and a.intent == "toxicity"
     assert re.search(r"adverse|neutropenia|hypertension|reaction", a.sentences[0].text)
     assert not re.search(r"progression|hazard ratio|response rate", a.sentences[0].text)
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [("透析患者能用伊沙妥昔单抗吗？", "isatuximab"), ("Should IgG be replaced if below 400 mg/dL on dara?", "IVIG")],
+)
+def test_a_question_about_one_antibody_does_not_lead_with_another_drugs_evidence(real_assistant, question, drug):
+    """Lenalidomide's dialysis doses (PrE1003) or a daratumumab trial (DARE) do not lead an isatuximab question;
+    supportive care given with the antibody (IVIG) still leads where asked."""
+    a = real_assistant.ask(question)
+    assert not a.abstained
+    assert drug in a.sentences[0].text or drug in (a.sentences[0].label or "")

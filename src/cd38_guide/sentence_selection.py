@@ -144,6 +144,13 @@ def score_sentences(
     # A dose asked of named drugs or a regimen ("on dialysis: IsaKd at full dose?"): a sentence naming only other
     # drugs (lenalidomide's renal doses) answers another question.
     asked_drugs = regimen_drugs_asked(analysis, guard) if analysis and guard else set()
+    if analysis and guard and not asked_drugs and not analysis.entities.regimens:
+        # "透析患者能用伊沙妥昔单抗吗？": a sentence about lenalidomide alone speaks of another drug (supportive
+        # care such as IVIG or antivirals, given with any of them, does not).
+        antibodies = {d for d in analysis.entities.named_drugs if guard.vocab.drug_class.get(d) == "anti_cd38"}
+        if antibodies:
+            supportive = {d for d, c in guard.vocab.drug_class.items() if c == "supportive"}
+            asked_drugs = antibodies | supportive
     asked_route, other_route = _routes(analysis, guard)
     # "Eligibility criteria of ICARIA-MM?": one named trial is the source asked about.
     off_trial = list(analysis.entities.trials) if analysis and len(analysis.entities.trials) == 1 else []
@@ -217,6 +224,7 @@ def score_sentences(
                     score += settings.subject_bonus
                 elif (
                     (rivals and guard.drugs_in(text, rivals))
+                    or (rivals and any(guard.passage_about(p.id, r) for r in rivals))
                     or (off_trial and not guard.passage_mentions(p.id, off_trial[0]))
                     or (asked_drugs and (named := guard.foreground_drugs(text)) and not asked_drugs.intersection(named))
                 ):

@@ -96,6 +96,13 @@ _RECHALLENGE = re.compile(
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
     re.IGNORECASE,
 )
+# How resistance arises, asked as such (not a choice for resistant disease).
+_RESISTANCE_ASKED = re.compile(
+    r"\bmechanisms? (of|for|behind|underlying|of acquired) (resistance|escape|relapse|failure)\b"
+    r"|\bresistance mechanisms?\b|\bwhy (do|does|did|would) .{0,60}\b(stop working|fail|become resistant|resist)"
+    r"|\bhow (do|does) .{0,40}\bbecome resistant\b|耐药(的)?(机制|原因)|为什么.{0,12}耐药",
+    re.IGNORECASE,
+)
 _OUTCOME = re.compile(
     r"\bhow did\b.{0,60}\bdo\b"
     r"|\b(show|showed|shown|result|results|efficacy|effective|benefit|outcomes?|work|worked|how well|improv\w*|"
@@ -319,6 +326,8 @@ def _intent(
         return "dose_adjustment", ()
     if "interference" in attrs:
         return "interference", ()
+    if "mechanism" in attrs and _RESISTANCE_ASKED.search(text):
+        return "general", ()  # "what are the mechanisms of resistance to anti-CD38?" asks why, not what to choose
     if "action" in attrs and not e.endpoints:
         return "general", ()  # "how does isatuximab work?" asks its mode of action, not how well it works
     # "中性粒细胞减少如何处理？" asks how a toxicity is managed, not what to choose next.
@@ -371,6 +380,9 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         entities = entities.model_copy(
             update={"populations": populations, "refractory_drugs": tuple(dict.fromkeys(history))}
         )
+    if intent == "general" and _RESISTANCE_ASKED.search(normalized):
+        # "抗CD38单抗耐药的机制": the resistance is the topic asked about, not the disease of a patient group.
+        entities = entities.model_copy(update={"populations": (), "refractory_drugs": ()})
     if intent == "interference" and "lab_test" in entities.attributes:
         # "Can dara cause a false CR?": the complete response is what the test reads, not a trial result asked.
         entities = entities.model_copy(update={"endpoints": ()})
