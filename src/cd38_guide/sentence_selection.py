@@ -199,6 +199,12 @@ def score_sentences(
         cos = index.sentence_vectors[rows] @ q.vector
         prior = 1.0 / (hit.rank**0.5)  # retrieval rank, not the near-flat RRF score
         terms = weights["zh" if p.language == "zh" else "en"]
+        # A passage about a rival antibody, or a source other than the one trial named: once per passage.
+        elsewhere = False
+        if guard and subjects:
+            elsewhere = any(guard.passage_about(p.id, r) for r in rivals) or bool(
+                off_trial and not guard.passage_mentions(p.id, off_trial[0])
+            )
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
@@ -223,9 +229,8 @@ def score_sentences(
                 elif about:
                     score += settings.subject_bonus
                 elif (
-                    (rivals and guard.drugs_in(text, rivals))
-                    or (rivals and any(guard.passage_about(p.id, r) for r in rivals))
-                    or (off_trial and not guard.passage_mentions(p.id, off_trial[0]))
+                    elsewhere
+                    or (rivals and guard.drugs_in(text, rivals))
                     or (asked_drugs and (named := guard.foreground_drugs(text)) and not asked_drugs.intersection(named))
                 ):
                     score -= settings.rival_penalty  # another drug of the class; a source other than the named trial
