@@ -590,3 +590,68 @@ def test_a_question_about_one_antibody_does_not_lead_with_another_drugs_evidence
     a = real_assistant.ask(question)
     assert not a.abstained
     assert drug in a.sentences[0].text or drug in (a.sentences[0].label or "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Should G-CSF be used for daratumumab-related neutropenia?",
+        "Is G-CSF recommended with daratumumab?",
+        "达雷妥尤单抗引起中性粒细胞减少可以用G-CSF吗？",
+    ],
+)
+def test_supportive_care_only_the_other_antibodys_label_states_is_declined_for_the_one_asked(real_assistant, question):
+    """Only isatuximab's labelling mentions G-CSF: it does not answer for daratumumab."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.intent != "dose_adjustment"
+    assert a.missing and "daratumumab (G-CSF)" in a.missing
+
+
+def test_supportive_care_the_asked_antibodys_label_states_is_answered(real_assistant) -> None:
+    a = real_assistant.ask("G-CSF with isatuximab?")
+    assert not a.abstained and "isatuximab-neutropenia-gcsf" in _ids(a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "82-year-old, IMWG frail, CrCl 28, refractory to lenalidomide: which anti-CD38 option does the corpus support?",
+        "Which anti-CD38 regimen for a lenalidomide-refractory patient on dialysis?",
+    ],
+)
+def test_an_anti_cd38_choice_quotes_no_regimen_without_an_antibody(real_assistant, question: str) -> None:
+    """Lenalidomide's renal doses (PrE1003) or PVd are no anti-CD38 option for len-refractory disease."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and a.intent == "selection"
+    assert "pre1003-lenalidomide-renal" not in _ids(a)
+    assert not any(s.text.startswith("According to a European School") for s in a.sentences)
+
+
+@pytest.mark.parametrize(
+    "question", ["How can infections be prevented during anti-CD38 therapy?", "抗CD38单抗治疗中如何预防感染？"]
+)
+def test_preventing_infections_leads_with_prophylaxis(real_assistant, question: str) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained
+    lead = " ".join(s.text for s in a.sentences[:2])
+    assert re.search(r"prophylaxis", lead) and not lead.startswith("Moreover")
+
+
+def test_a_drug_named_as_history_is_not_what_the_question_asks_about(real_assistant) -> None:
+    """No source reports teclistamab's response by prior anti-CD38 exposure; daratumumab's definition of
+    exposure does not answer it."""
+    a = real_assistant.ask("Does prior daratumumab exposure reduce response to teclistamab?")
+    assert a.abstained and a.missing and "teclistamab" in a.missing
+    b = real_assistant.ask("Isatuximab after prior daratumumab?")
+    assert not b.abstained and any(c.startswith("martino") for c in _ids(b))
+
+
+def test_a_cytopenia_dose_question_leads_with_the_antibodys_delay(real_assistant) -> None:
+    a = real_assistant.ask("Grade 3 thrombocytopenia on DVd - reduce dara or bortezomib?")
+    assert not a.abstained and a.intent == "dose_adjustment"
+    assert "dose-reduced for toxicity" in a.sentences[0].text
+
+
+def test_immunoglobulin_levels_lead_with_the_replacement_criteria(real_assistant) -> None:
+    a = real_assistant.ask("Should immunoglobulin levels be monitored during daratumumab therapy?")
+    assert not a.abstained and _ids(a)[0] == "ivig-replacement-criteria"

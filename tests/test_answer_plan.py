@@ -280,6 +280,16 @@ def test_a_second_population_adds_its_own_subgroup_results(world) -> None:
     _grounded(world, plan)
 
 
+def test_every_further_population_adds_its_own_subgroup_results(world) -> None:
+    """ "82, frail, CrCl 28, len-refractory": the renal subgroup is listed beside the 75-or-older one."""
+    plan = _plan(world, "82-year-old, IMWG frail, CrCl 28, refractory to lenalidomide: which anti-CD38 option?")
+    texts = [c.text for c in plan.claims]
+    assert any("(aged 75 or older)" in t for t in texts) and any("(renal impairment)" in t for t in texts)
+    assert "lenalidomide-refractory disease, in " in plan.lead and "renal impairment patients" in plan.lead
+    assert "aged 75 or older patients" in plan.lead and "DRd" not in " ".join(texts)
+    _grounded(world, plan)
+
+
 def test_a_threshold_row_is_never_a_result_line(world) -> None:
     """IRAKLIA's ORR rows hold the result (71.1% vs 70.5%) and the non-inferiority margin (0.839)."""
     plan = _plan(world, "ORR with isatuximab SC in IRAKLIA?")

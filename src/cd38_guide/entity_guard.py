@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.history import history_drug
 from cd38_guide.question.vocabulary import Vocabulary, term_pattern
 from cd38_guide.types import Passage
 
 # A statement about anti-CD38 antibodies as a class is about each of them.
-_CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
+CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
 # An amount of a drug given (not a concentration measured, "IgG below 400 mg/dL"), and where a clause ends.
 _AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg(?!/d?L)|units)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]\s")
@@ -87,6 +88,9 @@ class EntityGuard:
         # Dexamethasone is in nearly every regimen; it is the subject only when its own dose is asked.
         background = frozenset() if analysis.intent in ("dose", "dose_adjustment") else _BACKGROUND_DRUGS
         drugs = [d for d in e.named_drugs if d not in background and d not in history]
+        # "Does prior daratumumab exposure reduce response to teclistamab?": teclistamab is asked about.
+        asked = [d for d in drugs if not history_drug(analysis.normalized, d, self.vocab)]
+        drugs = asked if self.foreground(asked) else drugs
         return list(dict.fromkeys([*e.trials, *e.regimens, *drugs]))
 
     def refractory_drugs(self, populations: Iterable[str]) -> set[str]:
@@ -103,7 +107,7 @@ class EntityGuard:
                 return True
             drugs = [d for d in v.regimens[subject].drugs if d not in _BACKGROUND_DRUGS]
             return all(any(p.search(text) for p in v.drug_names(d)) for d in drugs)
-        class_pattern = _CLASS_MENTION.get(v.drug_class.get(subject, ""))
+        class_pattern = CLASS_MENTION.get(v.drug_class.get(subject, ""))
         if class_pattern is not None and class_pattern.search(text):
             return True
         return any(p.search(text) for p in v.drug_names(subject))
@@ -224,6 +228,7 @@ def regimen_drugs_asked(analysis: QuestionAnalysis, guard: EntityGuard) -> set[s
 __all__ = [
     "ATTRIBUTE_CUES",
     "ATTRIBUTE_LABELS",
+    "CLASS_MENTION",
     "EntityGuard",
     "attribute_cue",
     "attribute_of",

@@ -26,6 +26,7 @@ from cd38_guide.evidence_subgroups import (
     EXCLUSION,
     population_gaps,
     qualifier_gaps,
+    supportive_gaps,
 )
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import DESIGN, RESULT, Candidate
@@ -205,6 +206,7 @@ def subject_gaps(
         *gaps,
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
+        *supportive_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),

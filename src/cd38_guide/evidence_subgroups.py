@@ -53,6 +53,31 @@ def population_gaps(
     return [f"{drugs[0]} ({pop})" for pop in gaps] if len(drugs) == 1 else gaps
 
 
+def supportive_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "G-CSF with daratumumab?": supportive care asked of one anti-CD38 antibody is not answered by the other
+    antibody's label alone. A strong quote naming the supportive drug must not be about a rival antibody only
+    (a class-wide or generic source, such as the vaccination or immunoglobulin guidance, speaks for both)."""
+    subjects = guard.subjects(analysis)
+    antibodies = [s for s in subjects if guard.vocab.drug_class.get(s) == "anti_cd38"]
+    if len(antibodies) != 1:
+        return []
+    (drug,) = antibodies
+    rivals = guard.rivals(drug)
+    gaps = []
+    for s in subjects:
+        if guard.vocab.drug_class.get(s) != "supportive":
+            continue
+        speaking = [c for c in strong if guard.mentions(c.text, s)]
+        if speaking and all(
+            not guard.sentence_about(c.pid, c.text, drug)
+            and any(guard.sentence_about(c.pid, c.text, r) for r in rivals)
+            for c in speaking
+        ):
+            asked = next((m[0] for p in guard.vocab.drug_names(s) if (m := p.search(analysis.text))), s)
+            gaps.append(f"{drug} ({asked})")
+    return gaps
+
+
 def qualifier_gaps(
     analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
 ) -> list[str]:
@@ -218,6 +243,7 @@ def population_patterns(guard: EntityGuard, pop: str, broader: bool = True) -> l
     about the group (a dose) but not for a subgroup result (an eGFR-below-60 subgroup reports no dialysis patients).
     """
     pats = guard.vocab.population_patterns(pop) if broader else list(guard.vocab.populations.get(pop, []))
+    pats += [p for q in guard.vocab.population_implied_by.get(pop, []) for p in guard.vocab.populations.get(q, [])]
     spec = guard.vocab.population_evidence.get(pop, {})
     if spec.get("text"):
         pats.append(re.compile(spec["text"], re.IGNORECASE))

@@ -91,7 +91,8 @@ def plan_selection(planner: Planner, analysis: QuestionAnalysis) -> Plan:
     # A refractoriness stated outright leads one only inferred from maintenance.
     evidence.sort(key=lambda e: (not e[1].get("excludes_drug"), bool(e[1].get("refractoriness_unstated"))))
     pop, spec = evidence[0]
-    second = next((s for _, s in evidence[1:] if s.get("rows") and not s.get("excludes_drug")), {})
+    # "82, frail, CrCl 28": each further population's own subgroup result beside the first's.
+    more = [s for _, s in evidence[1:] if s.get("rows") and not s.get("excludes_drug")]
     seconds: list[str] = []
     text = re.compile(spec["text"], re.IGNORECASE)
     # Every drug the disease is refractory to rules its regimens out ("refractory to len and bortezomib").
@@ -126,18 +127,20 @@ def plan_selection(planner: Planner, analysis: QuestionAnalysis) -> Plan:
             )
             if hit is not None:
                 plan.claims.append(Claim(f"{code} ({trial})", hit.id))
-            # "78-year-old with CrCl 25": the second population's own subgroup result beside the first's.
-            also = planner.best_row(trial, "PFS", second.get("rows", [])) if second.get("rows") else None
-            if also is not None and also.population != "all" and also.population not in spec.get("rows", []):
-                plan.claims.append(Claim(planner.outcome_line(also, lang), also.passage))
-                seconds.append(also.population)
+            # "78-year-old with CrCl 25": the other populations' own subgroup results beside the first's.
+            for second in more:
+                also = planner.best_row(trial, "PFS", second["rows"])
+                if also is not None and also.population != "all" and also.population not in spec.get("rows", []):
+                    plan.claims.append(Claim(planner.outcome_line(also, lang), also.passage))
+                    seconds.append(also.population)
     if plan.claims:
         label = planner.label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
-        other = planner.label("population", seconds[0], lang) if seconds else ""
+        others = list(dict.fromkeys(planner.label("population", x, lang) for x in seconds))
         where = f"{label} disease" if pop.endswith("refractory") or excluded else f"{label} patients"
-        where += f" and in {other} patients" if other else ""
+        places = [where, *(f"{o} patients" for o in others)]
+        where = ", in ".join(places[:-1]) + " and in " + places[-1] if others else where
         plan.lead = (
-            f"有{label}{'或' + other if other else ''}人群试验证据的抗CD38方案："
+            f"有{'或'.join([label, *others])}人群试验证据的抗CD38方案："
             if lang == "zh"
             else f"Anti-CD38 regimens with trial evidence in {where}:"
         )

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cd38_guide.config import AnswerSettings
 from cd38_guide.corpus import Corpus
-from cd38_guide.entity_guard import EntityGuard, found_in, regimen_drugs_asked
+from cd38_guide.entity_guard import CLASS_MENTION, EntityGuard, found_in, regimen_drugs_asked
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -144,10 +144,15 @@ def score_sentences(
     # A dose asked of named drugs or a regimen ("on dialysis: IsaKd at full dose?"): a sentence naming only other
     # drugs (lenalidomide's renal doses) answers another question.
     asked_drugs = regimen_drugs_asked(analysis, guard) if analysis and guard else set()
+    class_choice, named_history = False, set[str]()
     if analysis and guard and not asked_drugs and not analysis.entities.regimens:
         # "透析患者能用伊沙妥昔单抗吗？": a sentence about lenalidomide alone speaks of another drug (supportive
         # care such as IVIG or antivirals, given with any of them, does not).
         antibodies = {d for d in analysis.entities.named_drugs if guard.vocab.drug_class.get(d) == "anti_cd38"}
+        if not antibodies and analysis.intent == "selection" and CLASS_MENTION["anti_cd38"].search(analysis.normalized):
+            # "Which anti-CD38 regimen for len-refractory disease?": PVd or lenalidomide alone is not one.
+            antibodies = {d for d, c in guard.vocab.drug_class.items() if c == "anti_cd38"}
+            class_choice, named_history = True, guard.refractory_drugs(analysis.entities.populations)
         if antibodies:
             supportive = {d for d, c in guard.vocab.drug_class.items() if c == "supportive"}
             asked_drugs = antibodies | supportive
@@ -186,6 +191,13 @@ def score_sentences(
     if analysis is not None and guard is not None and analysis.intent == "toxicity" and not analysis.entities.endpoints:
         efficacy = [p for e in _EFFICACY for p in guard.vocab.endpoints.get(e, [])]
     asks_design = analysis is not None and analysis.asks_design
+    # "Platelets 20k: give dara?": a sentence that says nothing of adjusting, delaying or a population's dose (a
+    # trial's cytopenia rates) answers another question, however close its passage ranks.
+    adjusting = (
+        guard.vocab.intent_cues.get("dose_adjustment")
+        if guard and analysis and analysis.intent == "dose_adjustment"
+        else None
+    )
     weights = {
         "zh": overlap_weights(q.tokens, index.lexical.idf),
         "en": overlap_weights(q.content_tokens, index.lexical.idf),
@@ -205,6 +217,9 @@ def score_sentences(
             elsewhere = any(guard.passage_about(p.id, r) for r in rivals) or bool(
                 off_trial and not guard.passage_mentions(p.id, off_trial[0])
             )
+        # The drugs of a passage about other drugs only (PrE1003's lenalidomide): its sentences naming none speak
+        # of them too.
+        off_passage = guard.foreground_drugs(f"{p.title} {p.heading} {p.text}") if guard and class_choice else set()
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
@@ -234,6 +249,11 @@ def score_sentences(
                     or (asked_drugs and (named := guard.foreground_drugs(text)) and not asked_drugs.intersection(named))
                 ):
                     score -= settings.rival_penalty  # another drug of the class; a source other than the named trial
+            elif guard and class_choice and ((named := guard.foreground_drugs(text)) or off_passage):
+                if named_history and (named or off_passage) <= named_history:
+                    continue  # a len-refractory choice: lenalidomide's own doses are no option, as the plan says
+                if not asked_drugs & (named or off_passage):
+                    score -= settings.rival_penalty  # "which anti-CD38 regimen ...?": PVd or lenalidomide alone
             if other_route and any(found_in(x, text) for x in other_route):
                 if not any(found_in(x, text) for x in asked_route):
                     score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
@@ -245,6 +265,8 @@ def score_sentences(
                 score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
             if efficacy and any(p.search(text) for p in efficacy) and not (harms and harms.search(text)):
                 score -= 2 * settings.design_penalty
+            if adjusting is not None and not found_in(adjusting, text):
+                score -= settings.design_penalty
             if asks_design and design:
                 score += settings.design_penalty
             elif outcome and design_only:

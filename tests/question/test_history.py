@@ -34,3 +34,20 @@ def test_every_refractory_cue_of_the_patient_lexicon_passes_the_quick_check() ->
     )
     cues = [*lex["refractory"]["before"], *lex["refractory"]["after"]]
     assert cues and all(REFRACTORY_WORD.search(c) for c in cues), [c for c in cues if not REFRACTORY_WORD.search(c)]
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "history"),
+    [
+        ("Does prior daratumumab exposure reduce response to teclistamab?", "daratumumab", True),
+        ("Does prior daratumumab exposure reduce response to teclistamab?", "teclistamab", False),
+        ("Isatuximab after lenalidomide?", "lenalidomide", True),
+        ("Daratumumab dose after a reaction?", "daratumumab", False),
+    ],
+)
+def test_a_drug_named_only_as_history(text: str, drug: str, history: bool) -> None:
+    """A drug named only as what the patient had ("prior daratumumab exposure") is not what is asked about."""
+    from cd38_guide.question.history import history_drug
+    from cd38_guide.question.vocabulary import load_vocabulary
+
+    assert history_drug(text, drug, load_vocabulary()) is history

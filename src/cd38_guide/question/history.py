@@ -64,6 +64,14 @@ def history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
     )
 
 
+def history_drug(text: str, drug: str, vocab: Vocabulary) -> bool:
+    """Is the drug named only as what the patient had ("prior daratumumab exposure", "after len")?"""
+    spans = [m.span() for p in vocab.drug_names(drug) for m in p.finditer(text)]
+    return bool(spans) and all(
+        HISTORY_BEFORE.search(text[max(0, a - 25) : a]) or HISTORY_AFTER.search(text[b : b + 20]) for a, b in spans
+    )
+
+
 # An anti-CD38 antibody asked for ("Can daratumumab be used?", "would isatuximab work?", "可以换用伊沙妥昔单抗吗"):
 # after another anti-CD38 course, that is sequencing within the class, a rechallenge question.
 _ASKS_ANTIBODY = re.compile(

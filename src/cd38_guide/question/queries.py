@@ -20,6 +20,16 @@ _FOCUS_WORDS = {
 }
 
 
+# A blood count in a dose-adjustment question ("platelets 20k, give dara?", "血小板2万还能用吗"): the answer is the
+# antibody's delay for cytopenia, which a plain "dose adjustment" query misses for renal statements.
+_BLOOD_COUNT = re.compile(
+    r"\b(anc|neutrophils?|neutropeni\w*|platelets?|plts?|thrombocytopeni\w*|blood counts?)\b|中性粒|血小板|白细胞|血象",
+    re.I,
+)
+
+_INFECTIONS = ("infections", "herpes zoster", "pneumonia")
+_PREVENTION = "preventing infections with daratumumab or isatuximab: antiviral prophylaxis, vaccination, immunoglobulin"
+
 _LAB_TEST = re.compile(
     r"spep|\bife\b|immunofix|electrophores|m-?spike|\bband|paraprotein|response|\bcr\b|免疫固定|电泳|缓解", re.I
 )
@@ -41,6 +51,16 @@ def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) 
         lab = "lab_test" in analysis.entities.attributes or bool(_LAB_TEST.search(analysis.normalized))
         return ("lab_test" if lab else "interference"), _INTERFERENCE_FOCUS[lab]
     e = analysis.entities
+    if (
+        analysis.intent in ("toxicity", "general")
+        and "supportive_care" in e.attributes
+        and not (e.regimens or e.trials)
+        and vocab is not None
+        and any(p.search(analysis.normalized) for n in _INFECTIONS for p in vocab.adverse_events.get(n, []))
+    ):
+        # "How can infections be prevented during anti-CD38 therapy?": the prophylaxis and vaccination passages,
+        # not the trials' infection rates that the words "infections" and "anti-CD38" find first.
+        return "supportive_care", _PREVENTION
     if analysis.intent == "toxicity" and vocab is not None and not (e.drugs or e.regimens or e.trials):
         # "What infections are most common with anti-CD38 therapy?": the words "anti-CD38 therapy" find trial
         # designs; the events asked find the toxicity passages.
@@ -81,5 +101,8 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     adjusting = analysis.intent == "dose_adjustment" and bool(e.populations)
     if len(subjects) < 2 and analysis.language == "en" and not adjusting:
         return []
-    extra = " ".join([_FOCUS_WORDS[analysis.intent], *e.endpoints, *e.populations])
+    focus = _FOCUS_WORDS[analysis.intent]
+    if analysis.intent == "dose_adjustment" and not e.populations and _BLOOD_COUNT.search(analysis.normalized):
+        focus = "dose delay for neutropenia or thrombocytopenia"
+    extra = " ".join([focus, *e.endpoints, *e.populations])
     return [f"{s} {extra}" for s in subjects[:limit]]

@@ -127,6 +127,8 @@ class Vocabulary:
     shorthand: list[tuple[re.Pattern[str], str]]
     population_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     population_broader: dict[str, list[str]] = field(default_factory=dict)
+    # Populations whose evidence speaks to another for the evidence check only: refractory disease was exposed.
+    population_implied_by: dict[str, list[str]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     endpoint_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     population_labels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -262,6 +264,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         shorthand=shorthand,
         population_evidence=vocab["population_evidence"],
         population_broader=vocab.get("population_broader", {}),
+        population_implied_by=vocab.get("population_implied_by", {}),
         labels=vocab["labels"],
         endpoint_labels=vocab["endpoint_labels"],
         population_labels=vocab["population_labels"],
