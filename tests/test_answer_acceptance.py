@@ -655,3 +655,44 @@ def test_a_cytopenia_dose_question_leads_with_the_antibodys_delay(real_assistant
 def test_immunoglobulin_levels_lead_with_the_replacement_criteria(real_assistant) -> None:
     a = real_assistant.ask("Should immunoglobulin levels be monitored during daratumumab therapy?")
     assert not a.abstained and _ids(a)[0] == "ivig-replacement-criteria"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the consensus prefer isatuximab over daratumumab?",
+        "Is dara preferred over isa in renal failure?",
+        "共识更推荐伊沙妥昔单抗还是达雷妥尤单抗？",
+    ],
+)
+def test_a_preference_between_the_antibodies_no_source_states_is_declined(real_assistant, question: str) -> None:
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing
+    assert "a preference between daratumumab and isatuximab" in a.missing or "优先选择" in a.missing
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("What about HBV reactivation with isatuximab?", False),
+        ("乙肝核心抗体阳性的患者用伊沙妥昔单抗要注意什么？", False),
+        ("Should hepatitis B be screened before daratumumab?", True),
+        ("70-year-old with HBV core antibody positive starting DKd: what monitoring?", True),
+    ],
+)
+def test_hepatitis_b_is_answered_only_for_the_drug_a_source_speaks_of(real_assistant, question, answered) -> None:
+    """The MHRA update speaks of daratumumab (and so of DKd); none of isatuximab."""
+    a = real_assistant.ask(question)
+    assert a.abstained is not answered
+    if answered:
+        assert "hbv-screening-monitoring" in _ids(a)
+    else:
+        assert a.missing and "isatuximab (" in a.missing
+
+
+@pytest.mark.parametrize(
+    "question", ["抗CD38单抗与双特异性抗体联合的证据有哪些？", "Can anti-CD38 antibodies be combined with bispecifics?"]
+)
+def test_bispecifics_as_a_class_are_answered_from_the_trials_combining_one_with_daratumumab(real_assistant, question):
+    a = real_assistant.ask(question)
+    assert not a.abstained and "MajesTEC-3" in a.answer

@@ -142,20 +142,26 @@ def subject_gaps(
     # With a named subject, the sentence speaking to the aspect must be about it ("elranatamab in plasma cell
     # leukaemia?" is not answered by another trial's exclusion list).
     named = [s for s in subjects if s not in guard.refractory_drugs(analysis.entities.populations)]
+    # ... or about one of a named regimen's drugs (daratumumab's HBV advice speaks for DKd).
+    parts = [d for s in named if s in guard.vocab.regimens for d in guard.foreground(guard.vocab.regimens[s].drugs)]
     # A trial excluding the aspect ("... or active AL amyloidosis were excluded") speaks to it only for a question
     # about who was eligible, not for "isatuximab in AL amyloidosis?".
     about_entry = analysis.asks_design or bool(_ASKS_ENTRY.search(analysis.normalized))
     speaking = [c for c in strong if about_entry or not EXCLUSION.search(c.text)]
+
+    def speaks(a: str, c: Candidate) -> bool:
+        return any(p.search(c.text) for p in guard.vocab.aspect_evidence.get(a, guard.vocab.aspects[a]))
+
     aspect_gaps = [
         *interval_gaps(analysis, guard, speaking, plan, concepts or []),
         *(
-            a
+            # "HBV with isatuximab?": the corpus speaks of HBV for daratumumab only; the gap names the drug asked.
+            f"{named[0]} ({a})" if named and any(speaks(a, c) for c in speaking) else a
             for a in analysis.entities.aspects
             if a != INTERVAL_ASPECT  # see interval_gaps
             and not any(
-                p.search(c.text) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in named))
+                speaks(a, c) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in [*named, *parts]))
                 for c in speaking
-                for p in guard.vocab.aspect_evidence.get(a, guard.vocab.aspects[a])
             )
         ),
     ]
@@ -252,7 +258,14 @@ def missing_text(
     gaps = [g for g in gaps if not ((m := _SUBJECT_IN.fullmatch(g)) and m[1] in gaps)]
     gaps = [g for g in gaps if not any(other.startswith(g + " ") for other in gaps)]
     if lang == "zh" and aspect_labels:
-        gaps = [aspect_labels.get(g, g) if g in aspects else g for g in gaps]
+        gaps = [
+            aspect_labels.get(g, g)
+            if g in aspects
+            else f"{m[1]} ({aspect_labels.get(m[2], m[2])})"
+            if (m := _SUBJECT_IN.fullmatch(g)) and m[2] in aspects
+            else g
+            for g in gaps
+        ]
     if population_labels:  # "extramedullary disease", "isatuximab (慢阻肺)", not the analysis's keys
         pops = set(analysis.entities.populations)
 

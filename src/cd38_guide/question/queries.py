@@ -67,6 +67,9 @@ def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) 
         events = [n for n, pats in vocab.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
         if events:
             return "toxicity", f"{', '.join(events)} with daratumumab or isatuximab: rates and grade 3 or higher"
+    if "bispecific" in e.attributes and not (e.drugs or e.trials):
+        # "Evidence for anti-CD38 with bispecific antibodies?": the trials of a named one with daratumumab.
+        return "bispecific", "teclistamab or talquetamab plus daratumumab: MajesTEC-3 and MonumenTAL-3 results"
     if analysis.intent == "general" and "mechanism" in analysis.entities.attributes:
         return "mechanism", "daratumumab resistance: CD38 expression, complement inhibitors, NK cells"
     if analysis.intent == "general" and "action" in analysis.entities.attributes:
