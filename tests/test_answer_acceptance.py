@@ -696,3 +696,29 @@ def test_hepatitis_b_is_answered_only_for_the_drug_a_source_speaks_of(real_assis
 def test_bispecifics_as_a_class_are_answered_from_the_trials_combining_one_with_daratumumab(real_assistant, question):
     a = real_assistant.ask(question)
     assert not a.abstained and "MajesTEC-3" in a.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Which patients were excluded from IKEMA?", "IKEMA (exclusion criteria)"),
+        ("What proportion of patients in ICARIA-MM had 1q21 gain?", "ICARIA-MM (1q21+)"),
+    ],
+)
+def test_a_design_detail_no_quote_of_the_trial_states_is_declined(real_assistant, question, missing) -> None:
+    """The trial's arms and doses do not say whom it excluded; a subgroup's hazard ratio is no baseline share."""
+    a = real_assistant.ask(question)
+    assert a.abstained and a.missing and missing in a.missing
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("What proportion of IKEMA patients had 1q21+?", "42%"),
+        ("Which patients were excluded from MajesTEC-3?", "anti-CD38-refractory"),
+        ("CARTITUDE-1中达雷妥尤单抗难治的患者比例是多少？", "97%"),
+    ],
+)
+def test_a_design_detail_the_trial_states_is_answered(real_assistant, question, fact) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and fact in a.answer

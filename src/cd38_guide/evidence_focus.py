@@ -24,6 +24,7 @@ from cd38_guide.evidence_qualifiers import (
 from cd38_guide.evidence_subgroups import (
     ASPECT_WINDOW,
     EXCLUSION,
+    design_gaps,
     population_gaps,
     qualifier_gaps,
     supportive_gaps,
@@ -34,6 +35,8 @@ from cd38_guide.types import Hit, Language
 
 # Where a passage on how a study was built says so: its heading ("Design and eligibility") or its wording.
 _DESIGN_HEADING = re.compile(r"\bdesign\b|\bpopulation\b|eligib|enrol|\brandomi[sz]ed \d", re.IGNORECASE)
+
+_DESIGN_OR_SHARE = re.compile(rf"{DESIGN.pattern}|\d+(\.\d+)?\s*%", re.IGNORECASE)
 
 _ASKS_ENTRY = re.compile(r"eligib|exclu|enrol|criteri|allowed (in|into)|入组|排除|纳入", re.IGNORECASE)
 
@@ -168,7 +171,8 @@ def subject_gaps(
     attribute = attribute_of(analysis)
     # "IRAKLIA washout before entry?": asked of a trial's design, its eligibility sentence answers.
     # A result asked of a named trial needs a result sentence (not the label's passing mention of IMROZ).
-    cue = DESIGN if analysis.asks_design else guard.vocab.intent_cues.get(analysis.intent)
+    # A baseline share asked ("what share of CARTITUDE-1 patients were dara-refractory?") is design too.
+    cue = _DESIGN_OR_SHARE if analysis.asks_design else guard.vocab.intent_cues.get(analysis.intent)
     if cue is None and analysis.intent == "outcome":
         cue = RESULT
     if analysis.intent in _HISTORY_INTENTS or analysis.describes_patient:
@@ -213,6 +217,7 @@ def subject_gaps(
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
         *supportive_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *design_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),

@@ -78,6 +78,41 @@ def supportive_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
     return gaps
 
 
+_ASKS_EXCLUSION = re.compile(r"\bexclu|\bineligib|\bnot eligible|排除", re.IGNORECASE)
+# A baseline share ("42% had 1q21+", "86 patients aged 70 or older") next to the group's name; a confidence
+# interval ("HR 0.50, 95% CI ... in patients with gain(1q21)") is no share.
+_SHARE = re.compile(r"\d+(\.\d+)?\s*%|\b\d+ (of \d+ )?(patients|pts)\b", re.IGNORECASE)
+_INTERVAL = re.compile(r"\b9[05](\.\d)?\s*% CI\b", re.IGNORECASE)
+
+
+def _share_of(text: str, pats: list[re.Pattern[str]]) -> bool:
+    """Does ``text`` give a share next to a mention of the group (within 60 characters)?"""
+    return any(
+        _SHARE.search(_INTERVAL.sub("", text[max(0, m.start() - 60) : m.end() + 60]))
+        for p in pats
+        for m in p.finditer(text)
+    )
+
+
+def design_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "Which patients were excluded from IKEMA?", "What share of ICARIA-MM patients had 1q21 gain?": asked of a
+    named trial's design, the exclusions or the group's share must be what a strong quote of that trial says; its
+    arms and doses, or the group's hazard ratio, answer another question."""
+    trials = list(analysis.entities.trials)
+    if not analysis.asks_design or not trials:
+        return []
+    about = [c for c in strong if any(guard.sentence_about(c.pid, c.text, t) for t in trials)]
+    name = " / ".join(trials)
+    gaps = []
+    if _ASKS_EXCLUSION.search(analysis.normalized) and not any(EXCLUSION.search(c.text) for c in about):
+        gaps.append(f"{name} (exclusion criteria)")
+    for pop in analysis.entities.populations:
+        pats = population_patterns(guard, pop, broader=False)
+        if not any(_share_of(c.text, pats) for c in about):
+            gaps.append(f"{name} ({pop})")
+    return gaps
+
+
 def qualifier_gaps(
     analysis: QuestionAnalysis, guard: EntityGuard, candidates: list[Candidate], plan: Plan
 ) -> list[str]:

@@ -110,6 +110,10 @@ def test_analysis_is_deterministic() -> None:
         ("What did CANDOR show?", False),
         ("What did MagnetisMM-5 test?", True),
         ("What does the CEPHEUS trial compare?", True),
+        ("What proportion of patients in ICARIA-MM had 1q21 gain?", True),
+        ("CARTITUDE-1中达雷妥尤单抗难治的患者比例是多少？", True),
+        ("达雷妥尤单抗难治以后换IsaPd，12个月时还没有进展的患者比例是多少？", False),
+        ("What proportion of patients responded in ICARIA-MM?", False),
     ],
 )
 def test_design_questions_are_told_from_result_questions(question: str, expected: bool) -> None:

@@ -141,6 +141,16 @@ _DESIGN_QUESTION = re.compile(
     r"|多少(例|名)(患者|病人)?(入组|参加|随机)|入组了?多少|样本量",
     re.IGNORECASE,
 )
+# "What share of ICARIA-MM patients had 1q21 gain?": with a group named and no endpoint, a baseline share (design).
+_SHARE_QUESTION = re.compile(
+    r"\b(what|which) (proportion|percentage|share|fraction|percent) of\b|\bhow many (pts|patients)\b"
+    r"|(比例|占比|百分比)是?多少|多少(比例|患者)",
+    re.IGNORECASE,
+)
+# ... not a share of patients reaching a result ("12个月时还没有进展的患者比例").
+_RESULT_WORDS = re.compile(
+    r"progress|respon|surviv|alive|died|death|relaps|remission|进展|缓解|生存|死亡|复发|有效", re.IGNORECASE
+)
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75", "70岁以上").
 _PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
@@ -396,7 +406,15 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         entities=entities,
         sides=sides,
         describes_patient=describes_patient,
-        asks_design=bool(_DESIGN_QUESTION.search(normalized)),
+        asks_design=bool(
+            _DESIGN_QUESTION.search(normalized)
+            or (
+                _SHARE_QUESTION.search(normalized)
+                and entities.populations
+                and not entities.endpoints
+                and not _RESULT_WORDS.search(normalized)
+            )
+        ),
         combination=combination,
         defined_term=_defined_term(normalized) if intent == "definition" else None,
     )
