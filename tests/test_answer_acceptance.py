@@ -722,3 +722,24 @@ def test_a_design_detail_no_quote_of_the_trial_states_is_declined(real_assistant
 def test_a_design_detail_the_trial_states_is_answered(real_assistant, question, fact) -> None:
     a = real_assistant.ask(question)
     assert not a.abstained and fact in a.answer
+
+
+def test_a_reason_in_the_patients_history_is_not_an_aspect_asked(real_assistant) -> None:
+    """ "Stopped for fatigue" says why DRd ended; the question asks about rechallenge, answered with the washout."""
+    a = real_assistant.ask(
+        "65F relapsed 14 months after stopping DRd (stopped for fatigue, not progression). "
+        "Can she get daratumumab again?"
+    )
+    assert not a.abstained and a.intent == "rechallenge" and "6 to 12 months" in a.answer
+
+
+def test_a_lung_function_figure_beside_copd_is_not_an_unknown_term(real_assistant) -> None:
+    a = real_assistant.ask("Patient with COPD FEV1 45% needs daratumumab. Any precautions?")
+    assert not a.abstained and "chronic obstructive pulmonary disease" in a.sentences[0].text
+
+
+def test_what_should_happen_to_the_drugs_in_a_cytopenia_is_answered_with_the_delay(real_assistant) -> None:
+    a = real_assistant.ask(
+        "Patient on DPd develops grade 4 neutropenia on day 15. What should happen to daratumumab and pomalidomide?"
+    )
+    assert not a.abstained and "cytopenia-dose-delay" in _ids(a)

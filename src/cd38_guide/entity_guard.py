@@ -40,7 +40,7 @@ ATTRIBUTE_CUES: dict[str, re.Pattern[str]] = {
 _ROUTE_OR_SCHEDULE = re.compile(
     r"subcutaneous|intravenous|on-body|injector|weekly|every \d+ weeks|infusion|formulation|at home", re.IGNORECASE
 )
-_ASKS_AMOUNT = re.compile(r"\bdose\b|dosing|\bmg\b|how much|剂量|用量", re.IGNORECASE)
+_ASKS_AMOUNT = re.compile(r"\bdose\b|dosing|\bmg\b|how much|剂量|用量|(?<!费)用多少|多少(mg|毫克)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)

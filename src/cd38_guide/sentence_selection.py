@@ -191,13 +191,14 @@ def score_sentences(
     if analysis is not None and guard is not None and analysis.intent == "toxicity" and not analysis.entities.endpoints:
         efficacy = [p for e in _EFFICACY for p in guard.vocab.endpoints.get(e, [])]
     asks_design = analysis is not None and analysis.asks_design
-    # "Platelets 20k: give dara?": a sentence that says nothing of adjusting, delaying or a population's dose (a
-    # trial's cytopenia rates) answers another question, however close its passage ranks.
-    adjusting = (
-        guard.vocab.intent_cues.get("dose_adjustment")
-        if guard and analysis and analysis.intent == "dose_adjustment"
-        else None
-    )
+    # "Platelets 20k: give dara?", "grade 4 neutropenia: what should happen to dara?": a sentence that says nothing
+    # of adjusting, delaying or managing (a trial's cytopenia rates) answers another question, however close its
+    # passage ranks.
+    adjusting = None
+    if guard and analysis and analysis.intent == "dose_adjustment":
+        adjusting = guard.vocab.intent_cues.get("dose_adjustment")
+    elif guard and analysis and "management" in analysis.entities.attributes:
+        adjusting = guard.vocab.attribute_cues.get("management")
     weights = {
         "zh": overlap_weights(q.tokens, index.lexical.idf),
         "en": overlap_weights(q.content_tokens, index.lexical.idf),

@@ -243,7 +243,20 @@ def _prepared(patterns: dict[str, list[re.Pattern[str]]]) -> _Entries:
     return got[1]
 
 
-def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: bool = False) -> list[tuple[int, str]]:
+# "stopped for fatigue, not progression": a reason in the patient's history, not an aspect asked about.
+_REASON_BEFORE = re.compile(
+    r"\b((stopp?ed|discontinued|held|interrupted|withdrawn|ended)( \w+){0,3} (for|due to|because of)"
+    r"|due to|because of)\s*$|因为?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _found(
+    patterns: dict[str, list[re.Pattern[str]]],
+    text: str,
+    negatable: bool = False,
+    skip_before: re.Pattern[str] | None = None,
+) -> list[tuple[int, str]]:
     hits = []
     lowered, ascii_text = text.lower(), text.isascii()
     for name, entries in _prepared(patterns):
@@ -252,8 +265,11 @@ def _found(patterns: dict[str, list[re.Pattern[str]]], text: str, negatable: boo
             if not literal_allows(literal, text, lowered, ascii_text):
                 continue
             for m in p.finditer(text):
-                if not (negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()])):
-                    positions.append(m.start())
+                if negatable and _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
+                    continue
+                if skip_before is not None and skip_before.search(text[max(0, m.start() - 40) : m.start()]):
+                    continue
+                positions.append(m.start())
         if positions:
             hits.append((min(positions), name))
     return sorted(hits)
@@ -310,7 +326,7 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         populations=tuple(dict.fromkeys(populations)),
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
-        aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text)),
+        aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text, skip_before=_REASON_BEFORE)),
         routes=tuple(routes),
         refractory_drugs=tuple(d for d in dict.fromkeys(history) if vocab.drug_class.get(d, "steroid") != "steroid"),
     )

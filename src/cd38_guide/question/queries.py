@@ -28,6 +28,17 @@ _BLOOD_COUNT = re.compile(
 )
 
 _INFECTIONS = ("infections", "herpes zoster", "pneumonia")
+_CYTOPENIAS = ("neutropenia", "thrombocytopenia")
+_CYTOPENIA_MANAGEMENT = (
+    "neutropenia or thrombocytopenia: anti-CD38 antibody dose delayed until counts recover, partner drugs reduced"
+)
+
+
+def _names_events(analysis: QuestionAnalysis, vocab: Vocabulary, events: tuple[str, ...]) -> bool:
+    """Does the question name one of ``events`` (adverse events of the vocabulary)?"""
+    return any(p.search(analysis.normalized) for n in events for p in vocab.adverse_events.get(n, []))
+
+
 _PREVENTION = "preventing infections with daratumumab or isatuximab: antiviral prophylaxis, vaccination, immunoglobulin"
 
 _LAB_TEST = re.compile(
@@ -56,11 +67,15 @@ def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) 
         and "supportive_care" in e.attributes
         and not (e.regimens or e.trials)
         and vocab is not None
-        and any(p.search(analysis.normalized) for n in _INFECTIONS for p in vocab.adverse_events.get(n, []))
+        and _names_events(analysis, vocab, _INFECTIONS)
     ):
         # "How can infections be prevented during anti-CD38 therapy?": the prophylaxis and vaccination passages,
         # not the trials' infection rates that the words "infections" and "anti-CD38" find first.
         return "supportive_care", _PREVENTION
+    if "management" in e.attributes and vocab is not None and _names_events(analysis, vocab, _CYTOPENIAS):
+        # "Grade 4 neutropenia on DPd: what should happen to dara and pom?": the delay and dose-reduction rules,
+        # not the trial's neutropenia rate that the question's words find first.
+        return "management", _CYTOPENIA_MANAGEMENT
     if analysis.intent == "toxicity" and vocab is not None and not (e.drugs or e.regimens or e.trials):
         # "What infections are most common with anti-CD38 therapy?": the words "anti-CD38 therapy" find trial
         # designs; the events asked find the toxicity passages.
