@@ -743,3 +743,10 @@ def test_what_should_happen_to_the_drugs_in_a_cytopenia_is_answered_with_the_del
         "Patient on DPd develops grade 4 neutropenia on day 15. What should happen to daratumumab and pomalidomide?"
     )
     assert not a.abstained and "cytopenia-dose-delay" in _ids(a)
+
+
+def test_a_comparison_of_one_antibodys_regimens_quotes_not_the_other_antibodys_trial(real_assistant) -> None:
+    """ "DRd or DKd for 1q21+?": IKEMA's 1q21+ result (isatuximab) is about neither side."""
+    a = real_assistant.ask("Is DRd or DKd better for 1q21+?")
+    assert not a.abstained and a.table is not None
+    assert "ikema-1q21" not in _ids(a) and "no 1q21+ subgroup result" in a.answer

@@ -290,6 +290,24 @@ def test_every_further_population_adds_its_own_subgroup_results(world) -> None:
     _grounded(world, plan)
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Compare IsaKd and DKd in patients with renal impairment.", "CANDOR reports no renal impairment subgroup"),
+        ("Is DRd or DKd better for 1q21+?", "POLLUX and CANDOR report no 1q21+ subgroup"),
+        ("IsaKd和DKd在肾功能不全患者中的疗效比较？", "CANDOR在语料库中没有肾功能损害亚组的结果"),
+    ],
+)
+def test_a_comparison_side_without_the_asked_subgroup_says_so(world, question: str, says: str) -> None:
+    plan = _plan(world, question)
+    assert plan.rows and says in plan.caveat
+
+
+def test_a_comparison_whose_sides_report_the_subgroup_adds_no_such_note(world) -> None:
+    plan = _plan(world, "CASTOR vs POLLUX in high-risk cytogenetics?")
+    assert plan.rows and "subgroup result" not in plan.caveat
+
+
 def test_a_threshold_row_is_never_a_result_line(world) -> None:
     """IRAKLIA's ORR rows hold the result (71.1% vs 70.5%) and the non-inferiority margin (0.839)."""
     plan = _plan(world, "ORR with isatuximab SC in IRAKLIA?")

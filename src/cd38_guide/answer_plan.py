@@ -355,6 +355,7 @@ class Planner:
                 plan.missing.append(f"语料库中没有{s}的试验结果")
             else:
                 plan.missing.append(f"The corpus holds no trial result for {s}")
+        lacking = self._lacking_subgroup(analysis, sides, endpoints[0], pops)
         if all(t for _, t in sides):
             plan.caveat = (
                 "以上数据来自不同的试验，人群不同；跨试验比较不是随机对照证据。"
@@ -363,4 +364,32 @@ class Planner:
                 "trials is not randomised evidence"
                 + ("." if a in self.vocab.trials else f", and the corpus holds no trial of {a} against {b}.")
             )
+        if lacking:
+            plan.caveat = f"{plan.caveat} {lacking}".strip()
         return plan
+
+    def _lacking_subgroup(
+        self, analysis: QuestionAnalysis, sides: list[tuple[str, str | None]], endpoint: str, pops: list[str]
+    ) -> str:
+        """ "Compare IsaKd and DKd in renal impairment": a side whose trial reports no such subgroup says so; its
+        line is the whole trial's."""
+        if not pops:
+            return ""
+        lacking = [
+            t
+            for _, t in sides
+            if t and (row := self.best_row(t, endpoint, pops, fallback=True)) is not None and row.population not in pops
+        ]
+        if not lacking:
+            return ""
+        lang = analysis.language
+        label = ("或" if lang == "zh" else " or ").join(
+            self.label("population", p, lang) for p in analysis.entities.populations
+        )
+        if lang == "zh":
+            return f"{'和'.join(lacking)}在语料库中没有{label}亚组的结果；所列为全部患者的结果。"
+        one = len(lacking) == 1
+        return (
+            f"{' and '.join(lacking)} report{'s' if one else ''} no {label} subgroup result in the corpus; "
+            f"{'its line is' if one else 'their lines are'} for all patients."
+        )

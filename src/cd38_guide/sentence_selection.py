@@ -141,6 +141,11 @@ def score_sentences(
         [d for d in subjects if guard and d in guard.vocab.drug_class] if analysis and analysis.intent == "dose" else []
     )
     rivals = {r for s in subjects for r in guard.rivals(s)} - set(subjects) if guard else set()
+    if guard:
+        # "DRd or DKd for 1q21+?": the other antibody's trial (IKEMA's 1q21+ result) is about neither side.
+        in_regimens = {d for s in subjects if s in guard.vocab.regimens for d in guard.vocab.regimens[s].drugs}
+        antibodies = {d for d in in_regimens if guard.vocab.drug_class.get(d) == "anti_cd38"}
+        rivals |= {r for d in antibodies for r in guard.rivals(d)} - in_regimens - set(subjects)
     # A dose asked of named drugs or a regimen ("on dialysis: IsaKd at full dose?"): a sentence naming only other
     # drugs (lenalidomide's renal doses) answers another question.
     asked_drugs = regimen_drugs_asked(analysis, guard) if analysis and guard else set()
