@@ -750,3 +750,14 @@ def test_a_comparison_of_one_antibodys_regimens_quotes_not_the_other_antibodys_t
     a = real_assistant.ask("Is DRd or DKd better for 1q21+?")
     assert not a.abstained and a.table is not None
     assert "ikema-1q21" not in _ids(a) and "no 1q21+ subgroup result" in a.answer
+
+
+def test_a_why_question_leads_with_the_sentence_giving_the_cause(real_assistant) -> None:
+    a = real_assistant.ask("达雷妥尤单抗为什么会导致抗体筛查阳性？")
+    assert not a.abstained and "small amounts of CD38" in a.sentences[0].text
+
+
+def test_a_chinese_sentence_leads_only_when_it_is_among_the_best(real_assistant) -> None:
+    """The abstract's sentence on monitoring elderly patients shares a word with '血型检测' and no more."""
+    a = real_assistant.ask("用药前需要做哪些血型检测？")
+    assert not a.abstained and "baseline type and screen" in a.sentences[0].text

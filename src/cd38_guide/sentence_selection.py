@@ -188,6 +188,13 @@ def score_sentences(
         else []
     )
     defines = definition_test(analysis.defined_term, guard.vocab) if analysis and guard else None
+    # "Why is the antibody screen positive on dara?": the sentence giving the cause, as a definition question's
+    # defining sentence.
+    reason = (
+        guard.vocab.attribute_cues.get("reason")
+        if guard and analysis and "reason" in analysis.entities.attributes
+        else None
+    )
     outcome = analysis is not None and analysis.intent in ("outcome", "comparison", "selection")
     # "Side effects of DPd?": an efficacy result (response, PFS) that names no adverse event answers another
     # question, however close its passage ranks.
@@ -199,11 +206,11 @@ def score_sentences(
     # "Platelets 20k: give dara?", "grade 4 neutropenia: what should happen to dara?": a sentence that says nothing
     # of adjusting, delaying or managing (a trial's cytopenia rates) answers another question, however close its
     # passage ranks.
-    adjusting = None
+    adjusting: list[re.Pattern[str]] = []
     if guard and analysis and analysis.intent == "dose_adjustment":
-        adjusting = guard.vocab.intent_cues.get("dose_adjustment")
+        adjusting = [guard.vocab.intent_cues["dose_adjustment"]]
     elif guard and analysis and "management" in analysis.entities.attributes:
-        adjusting = guard.vocab.attribute_cues.get("management")
+        adjusting = [guard.vocab.attribute_cues["management"]]
     weights = {
         "zh": overlap_weights(q.tokens, index.lexical.idf),
         "en": overlap_weights(q.content_tokens, index.lexical.idf),
@@ -267,11 +274,13 @@ def score_sentences(
                 score += settings.endpoint_bonus
             if group and any(found_in(pat, text) for pat in group):
                 score += settings.endpoint_bonus / 2
+            if reason is not None and found_in(reason, text):
+                score += 2 * settings.endpoint_bonus
             if defines is not None and defines(text):
                 score += 2 * settings.endpoint_bonus  # "what is penta-refractory?": the sentence defining it
             if efficacy and any(p.search(text) for p in efficacy) and not (harms and harms.search(text)):
                 score -= 2 * settings.design_penalty
-            if adjusting is not None and not found_in(adjusting, text):
+            if adjusting and not any(found_in(x, text) for x in adjusting):
                 score -= settings.design_penalty
             if asks_design and design:
                 score += settings.design_penalty
@@ -280,6 +289,10 @@ def score_sentences(
             out.append(Candidate(score, c, hi, p.id, start, end, text, tokens, about))
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
     return out
+
+
+NATIVE_WINDOW = 3
+"""Among how many of the best-scored sentences a Chinese sentence must be to lead a Chinese reader's answer."""
 
 
 @lru_cache(maxsize=32768)
@@ -308,10 +321,12 @@ def select_sentences(
     best = candidates[0].score
     if q.language == "zh":
         # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
+        # ... when it is among the few best ("用药前需要做哪些血型检测？" is not led by the abstract's sentence on
+        # monitoring elderly patients, which shares a word with it).
         native = next(
             (
                 c
-                for c in candidates
+                for c in candidates[:NATIVE_WINDOW]
                 if corpus.passages[c.pid].language == "zh" and c.score >= settings.min_relative_score * best
             ),
             None,
