@@ -761,3 +761,25 @@ def test_a_chinese_sentence_leads_only_when_it_is_among_the_best(real_assistant)
     """The abstract's sentence on monitoring elderly patients shares a word with '血型检测' and no more."""
     a = real_assistant.ask("用药前需要做哪些血型检测？")
     assert not a.abstained and "baseline type and screen" in a.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("What topics does the Pan-Pacific consensus cover?", "consensus-key-topics"),
+        ("What is the consensus's main message?", "consensus-scope"),
+    ],
+)
+def test_an_overview_of_a_named_source_is_answered_from_its_own_summary(real_assistant, question, passage) -> None:
+    """The wording ("topics", "main message") is far from the abstract's; its own sentences answer."""
+    a = real_assistant.ask(question)
+    assert not a.abstained and passage in _ids(a)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("What is a very good partial response?", "very good partial response"), ("什么是MRD阴性？", "MRD negativity")],
+)
+def test_a_response_category_no_source_defines_is_declined_not_answered_with_rates(real_assistant, question, term):
+    a = real_assistant.ask(question)
+    assert a.abstained and a.intent == "definition" and a.missing and term in a.missing

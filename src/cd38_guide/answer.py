@@ -282,7 +282,12 @@ def compose(
             return _decline(corpus, conf, lang, missing, alternatives, wide.hits, guard)
     # A planned answer (fact rows about the named trial or regimen) stands even when the question's wording is
     # far from the passages ("What did CANDOR show?"); a term the corpus never mentions still means a decline.
-    weak = conf.value < settings.abstain_threshold and plan.empty and not _design_answer(analysis, guard, candidates)
+    weak = (
+        conf.value < settings.abstain_threshold
+        and plan.empty
+        and not _design_answer(analysis, guard, candidates)
+        and not _overview_answer(analysis, guard, candidates)
+    )
     if weak or (settings.abstain_on_unknown_terms and conf.unknown_terms):
         return _decline(corpus, conf, lang)
     if not candidates:
@@ -364,6 +369,14 @@ def _design_answer(analysis: QuestionAnalysis | None, guard: EntityGuard | None,
         for c in candidates[:3]
         for t in analysis.entities.trials
     )
+
+
+def _overview_answer(analysis: QuestionAnalysis | None, guard: EntityGuard | None, candidates: list[Candidate]) -> bool:
+    """ "What topics does the Pan-Pacific consensus cover?": the named source's own sentences among the best answer
+    it, however far the wording ("topics", "main message") is from theirs."""
+    if analysis is None or guard is None or not analysis.asks_overview:
+        return False
+    return any(guard.passage_about(c.pid, t) for c in candidates[:3] for t in analysis.entities.trials)
 
 
 def _direct_answer(plan: Plan, numbers: dict[str, int], lang: Language) -> DirectAnswer | None:

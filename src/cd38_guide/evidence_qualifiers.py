@@ -226,7 +226,9 @@ def definition_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
     defines = definition_test(term, guard.vocab)
     if analysis.intent != "definition" or defines is None:
         return []
-    return [] if any(defines(c.text) for c in strong) else [f"a definition of {term}"]
+    if any(defines(c.text) for c in strong):
+        return []
+    return [f"{term}的定义" if analysis.language == "zh" else f"a definition of {term}"]
 
 
 INTERVAL_ASPECT = "timing (how long or how soon)"

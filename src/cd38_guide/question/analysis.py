@@ -127,6 +127,33 @@ _DEFINED = re.compile(
     r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b|imwg|consensus|the\b|this\b|that\b|its\b)[a-z]{3,}\b)",
     re.IGNORECASE,
 )
+# "What topics does the Pan-Pacific consensus cover?", "its main message?", "泛太平洋共识的主要内容是什么？": what a
+# named source covers or says overall, answered by its own scope and summary sentences.
+_OVERVIEW = re.compile(
+    r"\b(main|key|core|central) (message|messages|points?|recommendations?|conclusions?|findings?|take-?aways?)\b"
+    r"|\b(summar(y|ise|ize)|overview|scope|topics?|purpose|aim)\b|\bwhat (does|do|did) .{0,40}\b(cover|say|conclude)\b"
+    r"|\bwho is .{0,40}\bfor\b|主要内容|要点|主要观点|核心观点|总结|概述|涵盖|适用(于|人群)",
+    re.IGNORECASE,
+)
+
+# A response category asked as such ("What is a very good partial response?", "什么是MRD阴性？") asks its
+# definition, not a trial's rate; the term is named in English for the definition check.
+_ZH_RESPONSE_TERMS = {
+    "MRD阴性": "MRD negativity",
+    "微小残留病阴性": "minimal residual disease negativity",
+    "完全缓解": "complete response",
+    "严格意义的完全缓解": "stringent complete response",
+    "非常好的部分缓解": "very good partial response",
+    "部分缓解": "partial response",
+}
+_RESPONSE_TERM = re.compile(
+    r"^\s*what (?:is|are|does) (?:an? |the )?((?:very good |stringent )?(?:complete|partial) response"
+    r"|minimal residual disease(?: negativity)?|mrd(?: negativity| negative)?|overall response|stable disease)"
+    r"(?: mean)?\s*[?？]?\s*$"
+    r"|^\s*什么(?:是|叫)(MRD阴性|微小残留病阴性|严格意义的完全缓解|完全缓解|非常好的部分缓解|部分缓解)[？?]?\s*$",
+    re.IGNORECASE,
+)
+
 # "How many pts per arm?", "sample size", "who was enrolled": the design sentence is the answer, not the result.
 _DESIGN_QUESTION = re.compile(
     r"\bhow many (pts|patients|people|participants|subjects)\b(?![^?.]{0,60}\b(had|got|developed|experienced|"
@@ -198,6 +225,10 @@ class QuestionAnalysis(Frozen):
     asks_design: bool = Field(
         default=False,
         description="The question asks how a study was built (its size, arms, enrolment), not its result.",
+    )
+    asks_overview: bool = Field(
+        default=False,
+        description="The question asks what a named source covers or says overall (its scope, main message).",
     )
     combination: tuple[str, ...] = Field(
         default=(),
@@ -361,6 +392,8 @@ def _intent(
     asks_choice = bool(_SELECT.search(text)) or asks_next
     # "Which anti-CD38 regimen has the longest PFS at first relapse?" asks a choice measured by an endpoint.
     selection = asks_choice and not e.trials and (not e.endpoints or bool(_WHICH_REGIMEN.search(text)))
+    if _RESPONSE_TERM.search(text):
+        return "definition", ()
     # "What are the options for triple-class refractory disease?" names a definition's term but asks for choices.
     if "definition" in attrs and not (selection and _OPTIONS.search(text)):
         return "definition", ()
@@ -431,12 +464,17 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
                 and not _RESULT_WORDS.search(normalized)
             )
         ),
+        asks_overview=bool(entities.trials) and bool(_OVERVIEW.search(normalized)),
         combination=combination,
         defined_term=_defined_term(normalized) if intent == "definition" else None,
     )
 
 
 def _defined_term(text: str) -> str | None:
+    response = _RESPONSE_TERM.search(text)
+    if response:
+        term = response.group(1) or response.group(2)
+        return _ZH_RESPONSE_TERMS.get(term, term)
     match = _DEFINED.search(text)
     return match.group(1) if match else None
 
