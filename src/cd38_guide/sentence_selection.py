@@ -291,8 +291,11 @@ def score_sentences(
     return out
 
 
-NATIVE_WINDOW = 3
+NATIVE_WINDOW = 4
 """Among how many of the best-scored sentences a Chinese sentence must be to lead a Chinese reader's answer."""
+NATIVE_OVERLAP = 0.2
+"""The share of the question's Chinese character pairs such a sentence must contain."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=32768)
@@ -321,13 +324,16 @@ def select_sentences(
     best = candidates[0].score
     if q.language == "zh":
         # A Chinese reader gets the best Chinese sentence first when a Chinese passage was retrieved.
-        # ... when it is among the few best ("用药前需要做哪些血型检测？" is not led by the abstract's sentence on
-        # monitoring elderly patients, which shares a word with it).
+        # ... when it is among the few best and shares the question's words ("用药前需要做哪些血型检测？" is not led
+        # by the abstract's sentence on monitoring elderly patients, close to it only for the embedding).
+        asked = {t for t in q.tokens if _CJK.search(t)}
         native = next(
             (
                 c
                 for c in candidates[:NATIVE_WINDOW]
-                if corpus.passages[c.pid].language == "zh" and c.score >= settings.min_relative_score * best
+                if corpus.passages[c.pid].language == "zh"
+                and c.score >= settings.min_relative_score * best
+                and len(asked & c.tokens) >= NATIVE_OVERLAP * len(asked)
             ),
             None,
         )
