@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cd38_guide.question.vocabulary import may_match, term_pattern
+from cd38_guide.question.vocabulary import load_vocabulary, may_match, term_pattern
 
 TEXTS = [
     "What PFS did DRd give in POLLUX?",
@@ -44,3 +44,18 @@ def test_the_management_cue_stands_alone_so_rates_do_not_outweigh_what_is_done()
     assert not managed[0].search("Grade 3/4 neutropenia occurred in 57.6% vs 41.6% of patients")
     rates = vocab.cues("toxicity", ("toxicity",))  # how often it occurs: the toxicity cue
     assert rates and rates[0].search("Grade 3/4 neutropenia occurred in 57.6% vs 41.6% of patients")
+
+
+@pytest.mark.parametrize(
+    ("question", "spelled"),
+    [
+        ("伊沙 肾功能不全 剂量", "伊沙妥昔单抗 肾功能不全 剂量"),
+        ("达雷 皮下 剂量", "达雷妥尤单抗 皮下 剂量"),
+        ("伊沙妥昔单抗的剂量", "伊沙妥昔单抗的剂量"),
+        ("达雷妥尤单抗皮下注射", "达雷妥尤单抗皮下注射"),
+    ],
+)
+def test_chinese_short_names_are_spelled_out_only_where_the_full_name_is_not_typed(question, spelled) -> None:
+    from cd38_guide.question.analysis import normalize
+
+    assert normalize(question, load_vocabulary()) == spelled

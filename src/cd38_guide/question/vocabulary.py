@@ -250,6 +250,11 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         known.update(w.lower() for n in (name, *aliases, *local) for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
 
     shorthand = [(term_pattern(k), v) for k, v in sorted(vocab["shorthand"].items(), key=lambda kv: -len(kv[0]))]
+    # "伊沙" not followed by the rest of "伊沙妥昔单抗": the short name, spelled out.
+    shorthand += [
+        (re.compile(re.escape(short) + f"(?!{re.escape(full[len(short)])})"), full)
+        for short, full in vocab.get("zh_short_names", {}).items()
+    ]
     known.update(k.lower() for k in vocab["shorthand"])
     return Vocabulary(
         drug_class=drug_class,
