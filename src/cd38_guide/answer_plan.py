@@ -286,6 +286,8 @@ class Planner:
         lang = analysis.language
         if _NOT_RESULTS.search(analysis.normalized) and not analysis.entities.endpoints:
             return Plan()
+        if analysis.entities.aspects and not analysis.entities.endpoints:
+            return Plan()  # "APOLLO研究中因不良事件停药的比例？": the aspect asked, not the trial's PFS and OS
         trials: list[str] = list(analysis.entities.trials)
         if not trials:
             for code in analysis.entities.regimens:
