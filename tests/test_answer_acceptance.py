@@ -783,3 +783,17 @@ def test_an_overview_of_a_named_source_is_answered_from_its_own_summary(real_ass
 def test_a_response_category_no_source_defines_is_declined_not_answered_with_rates(real_assistant, question, term):
     a = real_assistant.ask(question)
     assert a.abstained and a.intent == "definition" and a.missing and term in a.missing
+
+
+def test_a_guideline_the_corpus_only_mentions_does_not_answer_another_question(real_assistant) -> None:
+    """The EMN passage names an NCCN vaccination schedule; it says nothing NCCN recommends after daratumumab."""
+    a = real_assistant.ask("What does NCCN recommend after daratumumab failure?")
+    assert a.abstained and a.missing and "NCCN" in a.missing
+
+
+def test_a_class_mention_in_another_drugs_approval_is_not_the_drug_asked(real_assistant) -> None:
+    """Linvoseltamab's approval 'after ... an anti-CD38 monoclonal antibody' does not date isatuximab's."""
+    a = real_assistant.ask("When was isatuximab approved by the FDA?")
+    assert a.abstained and a.missing and "isatuximab (approval date)" in a.missing
+    b = real_assistant.ask("When was teclistamab with daratumumab approved?")
+    assert not b.abstained and "5 March 2026" in b.answer

@@ -59,3 +59,25 @@ def test_the_consensus_names_the_pan_pacific_one_only_in_its_own_abstract(guard:
     assert guard.sentence_about(zh, "本专家共识为其最佳使用提供了循证指导。", "Pan-Pacific consensus")
     en = next(pid for pid, p in guard.passages.items() if p.document_id == "consensus-abstract-en")
     assert guard.sentence_about(en, "The consensus also emphasizes monitoring.", "Pan-Pacific consensus")
+
+
+@pytest.mark.parametrize(
+    ("pid", "sentence", "speaks"),
+    [
+        (
+            "linvoseltamab-approval",
+            "On 2 July 2025 the US FDA granted accelerated approval to linvoseltamab-gcpt (Lynozyfic), a BCMA x CD3 "
+            "bispecific antibody, for adults after at least 4 prior lines including an anti-CD38 monoclonal antibody.",
+            False,
+        ),
+        (
+            "emn-vaccination-zoster-rzv",
+            "This is described as particularly important in patients receiving anti-CD38 antibodies.",
+            True,
+        ),
+        ("label-isatuximab-dosing", "Isatuximab is dosed at 10 mg/kg by intravenous infusion.", True),
+    ],
+)
+def test_a_class_mention_speaks_for_the_drug_only_in_a_sentence_about_the_class(guard, pid, sentence, speaks):
+    assert guard.sentence_about(pid, sentence, "isatuximab")
+    assert guard.speaks_of(pid, sentence, "isatuximab") is speaks

@@ -146,6 +146,17 @@ class EntityGuard:
             return False
         return not any(self.mentions(sentence, r) for r in self.rivals(subject))
 
+    def speaks_of(self, pid: str, sentence: str, subject: str) -> bool:
+        """``sentence_about``, except that a class mention speaks for the drug only in a sentence about the class:
+        "approval to linvoseltamab ... after an anti-CD38 monoclonal antibody" is about linvoseltamab."""
+        if not self.sentence_about(pid, sentence, subject):
+            return False
+        cls = self.vocab.drug_class.get(subject)
+        if cls is None or any(p.search(sentence) for p in self.vocab.drug_names(subject)):
+            return True
+        others = self.foreground(self.drugs_in(sentence)) - {subject}
+        return not any(self.vocab.drug_class.get(d) not in (cls, "supportive") for d in others)
+
     def rivals(self, subject: str) -> list[str]:
         """Drugs of the same class as ``subject`` (lenalidomide is a rival of pomalidomide, not of daratumumab)."""
         cls = self.vocab.drug_class.get(subject)

@@ -163,7 +163,7 @@ def subject_gaps(
             for a in analysis.entities.aspects
             if a != INTERVAL_ASPECT  # see interval_gaps
             and not any(
-                speaks(a, c) and (not named or any(guard.sentence_about(c.pid, c.text, s) for s in [*named, *parts]))
+                speaks(a, c) and (not named or any(guard.speaks_of(c.pid, c.text, s) for s in [*named, *parts]))
                 for c in speaking
             )
         ),
@@ -186,7 +186,11 @@ def subject_gaps(
         subjects = [s for s in subjects if s not in guard.vocab.regimens]
     gaps = []
     for subject in subjects:
-        about = [c for c in (wide or candidates) if guard.sentence_about(c.pid, c.text, subject)]
+        # A source with no document of its own (NCCN, ESMO) speaks only where a strong quote cites it on the point
+        # ("What does NCCN recommend after dara failure?" is not answered by the EMN's mention of an NCCN schedule).
+        trial = guard.vocab.trials.get(subject)
+        pool = strong if trial is not None and trial.document is None else (wide or candidates)
+        about = [c for c in pool if guard.sentence_about(c.pid, c.text, subject)]
         if attribute and subject not in guard.vocab.trials:
             about = [c for c in about if attribute_cue(attribute, analysis.normalized).search(c.text)]
             # "in renal impairment", "on dialysis": the dose statement must be for that population.
