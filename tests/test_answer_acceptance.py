@@ -797,3 +797,9 @@ def test_a_class_mention_in_another_drugs_approval_is_not_the_drug_asked(real_as
     assert a.abstained and a.missing and "isatuximab (approval date)" in a.missing
     b = real_assistant.ask("When was teclistamab with daratumumab approved?")
     assert not b.abstained and "5 March 2026" in b.answer
+
+
+def test_a_retreatment_result_asked_leads_with_the_retreatment_studies_not_the_washout(real_assistant) -> None:
+    a = real_assistant.ask("What response rates were seen with daratumumab retreatment?")
+    assert not a.abstained and a.direct_answer is None
+    assert {"danish-daratumumab-retreatment", "souren-retreatment"} <= set(_ids(a)[:2])

@@ -241,6 +241,8 @@ class Planner:
                 return Plan()
             own = self.outcome(analysis)
             return own if not own.empty else self.rechallenge(analysis)
+        if analysis.intent == "rechallenge" and analysis.entities.endpoints:
+            return Plan()  # "What response rates were seen with retreatment?": the studies' results, not the washout
         if analysis.intent == "rechallenge":
             return self.rechallenge(analysis)
         return Plan()
