@@ -131,7 +131,8 @@ _DEFINED = re.compile(
 # named source covers or says overall, answered by its own scope and summary sentences.
 _OVERVIEW = re.compile(
     r"\b(main|key|core|central) (message|messages|points?|recommendations?|conclusions?|findings?|take-?aways?)\b"
-    r"|\b(summar(y|ise|ize)|overview|scope|topics?|purpose|aim)\b|\bwhat (does|do|did) .{0,40}\b(cover|say|conclude)\b"
+    r"|\b(summar(y|ise|ize)|overview|scope|topics?|purpose|aim)\b"
+    r"|\bwhat (does|do|did) .{0,40}\b(cover|say|conclude|find|show|report)\b"
     r"|\bwho is .{0,40}\bfor\b|主要内容|要点|主要观点|核心观点|总结|概述|涵盖|适用(于|人群)",
     re.IGNORECASE,
 )
