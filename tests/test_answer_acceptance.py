@@ -270,6 +270,27 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         # CANDOR's corpus passages report fatal infections, not pneumonia, and no cardiac failure rate
         ("How common is pneumonia with DKd?", "DKd pneumonia"),
         ("Is cardiac failure more common with DKd?", "cardiac"),
+        # only isatuximab's labelling mentions G-CSF: it does not answer for daratumumab
+        ("Should G-CSF be used for daratumumab-related neutropenia?", "daratumumab (G-CSF)"),
+        ("Is G-CSF recommended with daratumumab?", "daratumumab (G-CSF)"),
+        ("达雷妥尤单抗引起中性粒细胞减少可以用G-CSF吗？", "daratumumab (G-CSF)"),
+        # no source states a preference between the antibodies
+        ("Does the consensus prefer isatuximab over daratumumab?", "a preference between daratumumab and isatuximab"),
+        ("Is dara preferred over isa in renal failure?", "a preference between daratumumab and isatuximab"),
+        ("共识更推荐伊沙妥昔单抗还是达雷妥尤单抗？", "优先选择"),
+        # the MHRA update speaks of daratumumab's hepatitis B risk, none of isatuximab's
+        ("What about HBV reactivation with isatuximab?", "isatuximab (hepatitis B)"),
+        ("乙肝核心抗体阳性的患者用伊沙妥昔单抗要注意什么？", "isatuximab (乙型肝炎)"),
+        # a trial's arms do not say whom it excluded; a subgroup's hazard ratio is no baseline share
+        ("Which patients were excluded from IKEMA?", "IKEMA (exclusion criteria)"),
+        ("What proportion of patients in ICARIA-MM had 1q21 gain?", "ICARIA-MM (1q21+)"),
+        # response categories no source defines, not answered with trial rates
+        ("What is a very good partial response?", "a definition of very good partial response"),
+        ("什么是MRD阴性？", "MRD negativity的定义"),
+        # the EMN passage names an NCCN schedule; it says nothing NCCN recommends after daratumumab
+        ("What does NCCN recommend after daratumumab failure?", "NCCN"),
+        # linvoseltamab's approval "after ... an anti-CD38 monoclonal antibody" does not date isatuximab's
+        ("When was isatuximab approved by the FDA?", "isatuximab (approval date)"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -285,9 +306,20 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("达雷妥尤单抗停药后多久血库检测仍受干扰？", "6 months"),
         ("How long do patients live with IsaPd?", "24.6"),
         ("Can isatuximab be given as a rapid infusion?", "75 minutes"),  # the label's shorter later infusions
+        # design details the trial states
+        ("What proportion of IKEMA patients had 1q21+?", "42%"),
+        ("Which patients were excluded from MajesTEC-3?", "anti-CD38-refractory"),
+        ("CARTITUDE-1中达雷妥尤单抗难治的患者比例是多少？", "97%"),
+        # hepatitis B advice for daratumumab, which speaks for DKd
+        ("Should hepatitis B be screened before daratumumab?", "screening every patient"),
+        ("70-year-old with HBV core antibody positive starting DKd: what monitoring?", "hepatitis B virus"),
+        # bispecific antibodies as a class: the trials combining one with daratumumab
+        ("抗CD38单抗与双特异性抗体联合的证据有哪些？", "MajesTEC-3"),
+        ("Can anti-CD38 antibodies be combined with bispecifics?", "MajesTEC-3"),
+        ("When was teclistamab with daratumumab approved?", "5 March 2026"),
     ],
 )
-def test_an_interval_the_corpus_states_is_answered(real_assistant, question: str, fact: str) -> None:
+def test_a_point_the_corpus_states_is_answered(real_assistant, question: str, fact: str) -> None:
     a = real_assistant.ask(question)
     assert not a.abstained and fact in a.answer
 
@@ -592,21 +624,6 @@ def test_a_question_about_one_antibody_does_not_lead_with_another_drugs_evidence
     assert drug in a.sentences[0].text or drug in (a.sentences[0].label or "")
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Should G-CSF be used for daratumumab-related neutropenia?",
-        "Is G-CSF recommended with daratumumab?",
-        "达雷妥尤单抗引起中性粒细胞减少可以用G-CSF吗？",
-    ],
-)
-def test_supportive_care_only_the_other_antibodys_label_states_is_declined_for_the_one_asked(real_assistant, question):
-    """Only isatuximab's labelling mentions G-CSF: it does not answer for daratumumab."""
-    a = real_assistant.ask(question)
-    assert a.abstained and a.intent != "dose_adjustment"
-    assert a.missing and "daratumumab (G-CSF)" in a.missing
-
-
 def test_supportive_care_the_asked_antibodys_label_states_is_answered(real_assistant) -> None:
     a = real_assistant.ask("G-CSF with isatuximab?")
     assert not a.abstained and "isatuximab-neutropenia-gcsf" in _ids(a)
@@ -655,73 +672,6 @@ def test_a_cytopenia_dose_question_leads_with_the_antibodys_delay(real_assistant
 def test_immunoglobulin_levels_lead_with_the_replacement_criteria(real_assistant) -> None:
     a = real_assistant.ask("Should immunoglobulin levels be monitored during daratumumab therapy?")
     assert not a.abstained and _ids(a)[0] == "ivig-replacement-criteria"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Does the consensus prefer isatuximab over daratumumab?",
-        "Is dara preferred over isa in renal failure?",
-        "共识更推荐伊沙妥昔单抗还是达雷妥尤单抗？",
-    ],
-)
-def test_a_preference_between_the_antibodies_no_source_states_is_declined(real_assistant, question: str) -> None:
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing
-    assert "a preference between daratumumab and isatuximab" in a.missing or "优先选择" in a.missing
-
-
-@pytest.mark.parametrize(
-    ("question", "answered"),
-    [
-        ("What about HBV reactivation with isatuximab?", False),
-        ("乙肝核心抗体阳性的患者用伊沙妥昔单抗要注意什么？", False),
-        ("Should hepatitis B be screened before daratumumab?", True),
-        ("70-year-old with HBV core antibody positive starting DKd: what monitoring?", True),
-    ],
-)
-def test_hepatitis_b_is_answered_only_for_the_drug_a_source_speaks_of(real_assistant, question, answered) -> None:
-    """The MHRA update speaks of daratumumab (and so of DKd); none of isatuximab."""
-    a = real_assistant.ask(question)
-    assert a.abstained is not answered
-    if answered:
-        assert "hbv-screening-monitoring" in _ids(a)
-    else:
-        assert a.missing and "isatuximab (" in a.missing
-
-
-@pytest.mark.parametrize(
-    "question", ["抗CD38单抗与双特异性抗体联合的证据有哪些？", "Can anti-CD38 antibodies be combined with bispecifics?"]
-)
-def test_bispecifics_as_a_class_are_answered_from_the_trials_combining_one_with_daratumumab(real_assistant, question):
-    a = real_assistant.ask(question)
-    assert not a.abstained and "MajesTEC-3" in a.answer
-
-
-@pytest.mark.parametrize(
-    ("question", "missing"),
-    [
-        ("Which patients were excluded from IKEMA?", "IKEMA (exclusion criteria)"),
-        ("What proportion of patients in ICARIA-MM had 1q21 gain?", "ICARIA-MM (1q21+)"),
-    ],
-)
-def test_a_design_detail_no_quote_of_the_trial_states_is_declined(real_assistant, question, missing) -> None:
-    """The trial's arms and doses do not say whom it excluded; a subgroup's hazard ratio is no baseline share."""
-    a = real_assistant.ask(question)
-    assert a.abstained and a.missing and missing in a.missing
-
-
-@pytest.mark.parametrize(
-    ("question", "fact"),
-    [
-        ("What proportion of IKEMA patients had 1q21+?", "42%"),
-        ("Which patients were excluded from MajesTEC-3?", "anti-CD38-refractory"),
-        ("CARTITUDE-1中达雷妥尤单抗难治的患者比例是多少？", "97%"),
-    ],
-)
-def test_a_design_detail_the_trial_states_is_answered(real_assistant, question, fact) -> None:
-    a = real_assistant.ask(question)
-    assert not a.abstained and fact in a.answer
 
 
 def test_a_reason_in_the_patients_history_is_not_an_aspect_asked(real_assistant) -> None:
@@ -774,29 +724,6 @@ def test_an_overview_of_a_named_source_is_answered_from_its_own_summary(real_ass
     """The wording ("topics", "main message") is far from the abstract's; its own sentences answer."""
     a = real_assistant.ask(question)
     assert not a.abstained and passage in _ids(a)
-
-
-@pytest.mark.parametrize(
-    ("question", "term"),
-    [("What is a very good partial response?", "very good partial response"), ("什么是MRD阴性？", "MRD negativity")],
-)
-def test_a_response_category_no_source_defines_is_declined_not_answered_with_rates(real_assistant, question, term):
-    a = real_assistant.ask(question)
-    assert a.abstained and a.intent == "definition" and a.missing and term in a.missing
-
-
-def test_a_guideline_the_corpus_only_mentions_does_not_answer_another_question(real_assistant) -> None:
-    """The EMN passage names an NCCN vaccination schedule; it says nothing NCCN recommends after daratumumab."""
-    a = real_assistant.ask("What does NCCN recommend after daratumumab failure?")
-    assert a.abstained and a.missing and "NCCN" in a.missing
-
-
-def test_a_class_mention_in_another_drugs_approval_is_not_the_drug_asked(real_assistant) -> None:
-    """Linvoseltamab's approval 'after ... an anti-CD38 monoclonal antibody' does not date isatuximab's."""
-    a = real_assistant.ask("When was isatuximab approved by the FDA?")
-    assert a.abstained and a.missing and "isatuximab (approval date)" in a.missing
-    b = real_assistant.ask("When was teclistamab with daratumumab approved?")
-    assert not b.abstained and "5 March 2026" in b.answer
 
 
 def test_a_retreatment_result_asked_leads_with_the_retreatment_studies_not_the_washout(real_assistant) -> None:
