@@ -130,3 +130,19 @@ def test_a_quote_read_without_what_it_leans_on_is_marked_out_of_context():
     # a sentence moved ahead of its passage's opening is out of context, whatever its words
     assert out_of_context([other, design], 0, design, 0)
     assert not out_of_context([other, design], 1, other, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "needs", "leans"),
+    [
+        ("In the daratumumab arm, daratumumab could be stopped after at least 2 years of maintenance.", True, False),
+        ("It randomised 211 patients 2:1 to D-Vd or Vd.", True, True),
+        ("Daratumumab is a human IgG1-kappa monoclonal antibody against CD38.", False, False),
+    ],
+)
+def test_a_quote_about_one_arm_needs_its_trial_named_but_may_lead(text: str, needs: bool, leans: bool) -> None:
+    """ "In the daratumumab arm, ..." reads right only as "(PERSEUS) In the daratumumab arm, ..."; unlike "It
+    randomised ...", it stands as a sentence and may lead its passage's quotes."""
+    from cd38_guide.sentence_selection import leans_back, needs_source
+
+    assert needs_source(text) is needs and leans_back(text) is leans

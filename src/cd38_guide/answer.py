@@ -25,7 +25,7 @@ from cd38_guide.sentence_selection import (
     DESIGN,
     Candidate,
     lead_with_best,
-    leans_back,
+    needs_source,
     score_sentences,
     select_sentences,
     text_tokens,
@@ -416,7 +416,7 @@ def out_of_context(chosen: list[Candidate], i: int, opening: Candidate | None, s
     c = chosen[i]
     if i == skip and c is not opening:
         return True
-    return leans_back(c.text) and not any(x.pid == c.pid for x in chosen[:i])
+    return needs_source(c.text) and not any(x.pid == c.pid for x in chosen[:i])
 
 
 def _label(c: Candidate, corpus: Corpus, guard: EntityGuard | None, moved: bool = False) -> str:

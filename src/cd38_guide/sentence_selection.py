@@ -377,6 +377,15 @@ LEAD_MARGIN = 0.15
 """How much better than the passage's opening sentence a later one must score to be read first."""
 
 
+# "In the daratumumab arm, ..." may lead an answer, but is read right only with its trial's name before it.
+_ARM_OF = re.compile(r"^in (the|each|both) ([\w-]+ ){0,2}arms?\b", re.IGNORECASE)
+
+
+def needs_source(text: str) -> bool:
+    """Does ``text``, quoted without the sentence before it, need its source's name to be read right?"""
+    return leans_back(text) or bool(_ARM_OF.search(text))
+
+
 def leans_back(text: str) -> bool:
     """Does ``text`` lean on the sentence before it ("It randomised ...", "In this group, ...")?"""
     return bool(_LEANS_BACK.search(text))
