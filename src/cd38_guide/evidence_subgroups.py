@@ -135,7 +135,7 @@ def qualifier_gaps(
     # rate in Asian patients?"); a general "toxicity in the elderly?" is left to population_gaps.
     # So does the rate of a named adverse event asked of a regimen or drug ("neuropathy rate with DVd?"); not a
     # vaccine or prophylaxis against it ("zoster vaccine on isatuximab?").
-    events = [e for e, pats in v.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
+    events = v.adverse_events_in(analysis.normalized)
     if not named_trial and (
         "supportive_care" in analysis.entities.attributes or not _ASKS_RATE.search(analysis.normalized)
     ):

@@ -56,20 +56,22 @@ def stated_refractory(text: str) -> list[str]:
     return [d for d, s in reading.status.items() if s == "refractory" and d not in reading.not_refractory]
 
 
-def history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
-    """Is the regimen named only as what the patient had ("at first relapse after vrd", "DRd-refractory")?"""
-    spans = [m.span() for p in vocab.regimen_patterns[code] for m in p.finditer(text)]
+def _only_as_history(text: str, patterns: list[re.Pattern[str]]) -> bool:
+    """Is every mention of the name (``patterns``) in ``text`` one of the patient's history?"""
+    spans = [m.span() for p in patterns for m in p.finditer(text)]
     return bool(spans) and all(
         HISTORY_BEFORE.search(text[max(0, a - 25) : a]) or HISTORY_AFTER.search(text[b : b + 20]) for a, b in spans
     )
+
+
+def history_regimen(text: str, code: str, vocab: Vocabulary) -> bool:
+    """Is the regimen named only as what the patient had ("at first relapse after vrd", "DRd-refractory")?"""
+    return _only_as_history(text, vocab.regimen_patterns[code])
 
 
 def history_drug(text: str, drug: str, vocab: Vocabulary) -> bool:
     """Is the drug named only as what the patient had ("prior daratumumab exposure", "after len")?"""
-    spans = [m.span() for p in vocab.drug_names(drug) for m in p.finditer(text)]
-    return bool(spans) and all(
-        HISTORY_BEFORE.search(text[max(0, a - 25) : a]) or HISTORY_AFTER.search(text[b : b + 20]) for a, b in spans
-    )
+    return _only_as_history(text, vocab.drug_names(drug))
 
 
 # An anti-CD38 antibody asked for ("Can daratumumab be used?", "would isatuximab work?", "可以换用伊沙妥昔单抗吗"):

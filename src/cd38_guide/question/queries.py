@@ -36,7 +36,7 @@ _CYTOPENIA_MANAGEMENT = (
 
 def _names_events(analysis: QuestionAnalysis, vocab: Vocabulary, events: tuple[str, ...]) -> bool:
     """Does the question name one of ``events`` (adverse events of the vocabulary)?"""
-    return any(p.search(analysis.normalized) for n in events for p in vocab.adverse_events.get(n, []))
+    return bool(set(events) & set(vocab.adverse_events_in(analysis.normalized)))
 
 
 _PREVENTION = "preventing infections with daratumumab or isatuximab: antiviral prophylaxis, vaccination, immunoglobulin"
@@ -79,7 +79,7 @@ def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) 
     if analysis.intent == "toxicity" and vocab is not None and not (e.drugs or e.regimens or e.trials):
         # "What infections are most common with anti-CD38 therapy?": the words "anti-CD38 therapy" find trial
         # designs; the events asked find the toxicity passages.
-        events = [n for n, pats in vocab.adverse_events.items() if any(p.search(analysis.normalized) for p in pats)]
+        events = vocab.adverse_events_in(analysis.normalized)
         if events:
             return "toxicity", f"{', '.join(events)} with daratumumab or isatuximab: rates and grade 3 or higher"
     if "bispecific" in e.attributes and not (e.drugs or e.trials):

@@ -198,6 +198,10 @@ class Vocabulary:
         """``drug`` as written in ``language`` (来那度胺 for lenalidomide in Chinese), else its English name."""
         return self.drug_labels.get(drug, {}).get(language, drug)
 
+    def adverse_events_in(self, text: str) -> list[str]:
+        """The adverse events of the vocabulary that ``text`` names ("pneumonia", "neutropenia")."""
+        return [e for e, pats in self.adverse_events.items() if any(p.search(text) for p in pats)]
+
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
         """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
         patterns = self.drugs.get(drug)  # (not .get(drug, default): that compiled the default on every call)
