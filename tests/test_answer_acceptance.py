@@ -291,6 +291,14 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("What does NCCN recommend after daratumumab failure?", "NCCN"),
         # linvoseltamab's approval "after ... an anti-CD38 monoclonal antibody" does not date isatuximab's
         ("When was isatuximab approved by the FDA?", "isatuximab (approval date)"),
+        # a local reaction where the dose went in is not the systemic reaction rate the trials report
+        ("Injection-site reactions with subcutaneous isatuximab in IRAKLIA?", "IRAKLIA injection-site reactions"),
+        ("Do injection-site reactions occur with subcutaneous daratumumab?", "injection-site reactions"),
+        ("MonumenTAL-3中Tal-DP组指甲和皮肤毒性的发生率？", "皮肤和指甲毒性"),
+        # IMWG allows levofloxacin; no source gives its dose
+        ("What levofloxacin dose does IMWG suggest for prophylaxis?", "levofloxacin"),
+        # the durations of a positive antibody screen are daratumumab's
+        ("How long does isatuximab keep the antibody screen positive?", "timing"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -317,6 +325,18 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("抗CD38单抗与双特异性抗体联合的证据有哪些？", "MajesTEC-3"),
         ("Can anti-CD38 antibodies be combined with bispecifics?", "MajesTEC-3"),
         ("When was teclistamab with daratumumab approved?", "5 March 2026"),
+        # the named trial's own dose, not the label's
+        ("What dose of daratumumab was used in CANDOR?", "8 mg/kg"),
+        # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
+        ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
+        ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),
+        # the rule for the grade asked, in Chinese too
+        ("硼替佐米引起1级周围神经病变伴疼痛怎么减量？", "1.3 to 1.0"),
+        # a high-risk abnormality beside the high-risk group asked
+        ("pt w/ t(4;14): POLLUX median PFS in the high-risk group?", "26.8"),
+        ("What does anti-CD38 refractory mean?", "60 days"),
+        ("When is Hydrashift unnecessary per the MSK review?", "0.25 g/dL"),
+        ("EMN: how many doses of hepatitis B vaccine?", "3 doses"),
     ],
 )
 def test_a_point_the_corpus_states_is_answered(real_assistant, question: str, fact: str) -> None:

@@ -91,12 +91,17 @@ def rerank(
         named = sum(guard.passage_mentions(h.passage_id, s) for s in subjects)
         if cue_shift > settings.rerank_cue_shift:
             named = min(named, 1)
+            # "Carfilzomib dose with isatuximab in IKEMA?": the trial's own passage, before a label naming a drug.
+            if not analysis.describes_patient:
+                named += any(guard.passage_about(h.passage_id, t) for t in analysis.entities.trials)
         heading = f"{p.heading} {p.title}"
         extra = sum(2 * found_in(x, heading) + found_in(x, p.text) for x in aux)
         if joint and all(any(x.search(p.text) for x in pats) for pats in joint):
             named += 1
         if analysis.asks_design and _DESIGN_HEADING.search(p.heading):
             named += 1  # "how many pts per arm?": the design passage, whatever its similarity rank
+        if analysis.intent == "interference" and not extra:
+            named = 0  # "how did ICARIA-MM handle IFE interference?": not the trial's neutropenia passage
         return -h.rank + settings.rerank_subject_shift * named + cue_shift * min(extra, 3)
 
     ranked = sorted(hits, key=lambda h: (-score(h), h.rank))[:k]
@@ -249,6 +254,14 @@ _SUBJECT_IN = re.compile(r"(.+) \((.+)\)")
 """A gap of a subject in a population: "daratumumab (extramedullary)"."""
 
 
+def _ending_named(gap: str, labels: dict[str, str]) -> str:
+    """ "IRAKLIA injection-site reactions" with the event in Chinese, where the vocabulary names it."""
+    for name, label in labels.items():
+        if gap.endswith(" " + name):
+            return f"{gap[: -len(name) - 1]} {label}"
+    return gap
+
+
 def missing_text(
     analysis: QuestionAnalysis,
     gaps: list[str],
@@ -265,14 +278,14 @@ def missing_text(
     # ... and "isatuximab" missing already says "isatuximab (dialysis)" is; "Pan-Pacific consensus herpes zoster"
     # says "Pan-Pacific consensus" is.
     gaps = [g for g in gaps if not ((m := _SUBJECT_IN.fullmatch(g)) and m[1] in gaps)]
-    gaps = [g for g in gaps if not any(other.startswith(g + " ") for other in gaps)]
+    gaps = [g for g in gaps if not any(other.startswith(g + " ") or other.endswith(" " + g) for other in gaps)]
     if lang == "zh" and aspect_labels:
         gaps = [
             aspect_labels.get(g, g)
             if g in aspects
             else f"{m[1]} ({aspect_labels.get(m[2], m[2])})"
             if (m := _SUBJECT_IN.fullmatch(g)) and m[2] in aspects
-            else g
+            else _ending_named(g, aspect_labels)
             for g in gaps
         ]
     if population_labels:  # "extramedullary disease", "isatuximab (慢阻肺)", not the analysis's keys

@@ -41,6 +41,14 @@ _ZH_FUNCTION_CHARS = frozenset(
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*|\d+q\d+\+?")
 
 
+def _written_as_term(found: str, term: str) -> bool:
+    """An upper-case abbreviation is found as written, in lower case or capitalised; "CRs" (complete responses)
+    is not CRS (cytokine release syndrome)."""
+    if not (term.isascii() and term.isupper() and len(term) > 2):
+        return True
+    return found in (term, term.lower(), term.capitalize()) or not found.isalpha()
+
+
 class QueryExpander:
     """Adds the English expansion of every glossary term found in a question."""
 
@@ -77,7 +85,7 @@ class QueryExpander:
             if ascii_text and needle is not None and needle not in (covered if exact else lowered):
                 continue
             m = pattern.search(covered)
-            if m:
+            if m and _written_as_term(m.group(0), e.term):
                 found.append((m.start(), m.group(0), e.expansion))
         return sorted(found)
 
@@ -152,7 +160,7 @@ class Retriever:
         unknown_weights: dict[str, float] = {}
         for word in dict.fromkeys(m.strip("-") for m in QUESTION_WORD.findall(question)):
             word_tokens = [t for t in tokenize(word) if not t.isdigit()]
-            known = word.lower() in glossary_terms or word.lower() in self.known_words
+            known = word.lower() in glossary_terms or word.lower() in self.known_words or self._plural_of_known(word)
             if not word_tokens or known or any(t in df for t in word_tokens):
                 continue
             if is_specific_term(word):
@@ -175,6 +183,13 @@ class Retriever:
             unknown_terms=unknown,
             unknown_weights=unknown_weights,
         )
+
+    def _plural_of_known(self, word: str) -> bool:
+        """ "CRs", "PIs", "AEs": the plural of a known abbreviation is known too."""
+        stem = word[:-1]
+        if not (word.endswith("s") and len(stem) >= 2 and stem.isupper()):
+            return False
+        return stem.lower() in self.known_words or bool(self.expander.matches(stem))
 
     def _zh_char_coverage(self, question: str, matches: list[tuple[int, str, str]]) -> float:
         """Share of a Chinese question's content characters the corpus can speak to.

@@ -107,7 +107,7 @@ def definition_test(term: str | None, vocab: Vocabulary) -> Callable[[str], bool
     and for the decline of a definition no quote gives (``evidence_qualifiers.definition_gaps``)."""
     if not term:
         return None
-    named = re.escape(term)
+    named = re.escape(term).replace(r"\-", "[- ]")  # "triple-class-refractory" as written: "triple-class refractory"
     led = re.compile(
         rf"\b{named}\b(\s+(\([^)]*\)|[\w-]+)){{0,4}},?\s+(is|are|means|meant|meaning|refers to|(is|was) defined)\b",
         re.IGNORECASE,
@@ -167,6 +167,8 @@ def score_sentences(
     # ... and another trial's own passages are not its source, even where they name it ("LEPUS used the CASTOR
     # doses" does not say how many patients CASTOR randomised).
     other_trials: set[str] = set()
+    # A question about the named trial alone, not a patient's case that also cites a trial for one of its points.
+    trial_only = bool(off_trial) and analysis is not None and not analysis.describes_patient
     if off_trial and guard is not None:
         own = guard.vocab.trials[off_trial[0]].document
         other_trials = {t.document for t in guard.vocab.trials.values() if t.document and t.document != own}
@@ -203,6 +205,18 @@ def score_sentences(
     if analysis is not None and guard is not None and analysis.intent == "toxicity" and not analysis.entities.endpoints:
         efficacy = [p for e in _EFFICACY for p in guard.vocab.endpoints.get(e, [])]
     asks_design = analysis is not None and analysis.asks_design
+    # "Grade 2 IRR: at what rate is it restarted?", "1级周围神经病变伴疼痛": the sentence for the grade asked, not
+    # the next grade's rule in the same passage.
+    grades = {m.group(1) for x in (q.text, *q.expansions) for m in _GRADE.finditer(x)}
+    asked_grade = rf"\bgrade ({'|'.join(sorted(grades))})\b(?! or (higher|worse|more|above))"
+    graded = re.compile(asked_grade, re.I) if grades else None
+    # "How did ICARIA-MM get around isa interfering with IFE?": a passage saying nothing of test interference (the
+    # trial's neutropenia) answers another question, however high the trial's name ranks it.
+    interference = (
+        [guard.vocab.intent_cues["interference"], guard.vocab.attribute_cues["lab_test"]]
+        if guard and analysis and analysis.intent == "interference"
+        else []
+    )
     # "Platelets 20k: give dara?", "grade 4 neutropenia: what should happen to dara?": a sentence that says nothing
     # of adjusting, delaying or managing (a trial's cytopenia rates) answers another question, however close its
     # passage ranks.
@@ -233,6 +247,7 @@ def score_sentences(
         # The drugs of a passage about other drugs only (PrE1003's lenalidomide): its sentences naming none speak
         # of them too.
         off_passage = guard.foreground_drugs(f"{p.title} {p.heading} {p.text}") if guard and class_choice else set()
+        off_topic = bool(interference) and not any(found_in(x, f"{p.title} {p.heading} {p.text}") for x in interference)
         for row, c in zip(rows, cos.tolist(), strict=True):
             _, start, end = index.sentence_keys[row]
             text = p.text[start:end]
@@ -254,8 +269,8 @@ def score_sentences(
                 if p.document_id in other_trials:
                     about = False
                     score -= settings.rival_penalty
-                elif about:
-                    score += settings.subject_bonus
+                elif about and not (trial_only and not guard.passage_mentions(p.id, off_trial[0])):
+                    score += settings.subject_bonus  # not a label's dose for "daratumumab dose in CANDOR?"
                 elif (
                     elsewhere
                     or (rivals and guard.drugs_in(text, rivals))
@@ -274,6 +289,11 @@ def score_sentences(
                 score += settings.endpoint_bonus
             if group and any(found_in(pat, text) for pat in group):
                 score += settings.endpoint_bonus / 2
+            if graded is not None:  # the rule for the grade asked up, another grade's rule down
+                if graded.search(text):
+                    score += settings.endpoint_bonus
+                elif _ANY_GRADE.search(text):
+                    score -= settings.endpoint_bonus
             if reason is not None and found_in(reason, text):
                 score += 2 * settings.endpoint_bonus
             if defines is not None and defines(text):
@@ -282,6 +302,8 @@ def score_sentences(
                 score -= 2 * settings.design_penalty
             if adjusting and not any(found_in(x, text) for x in adjusting):
                 score -= settings.design_penalty
+            if off_topic:
+                score -= settings.rival_penalty
             if asks_design and design:
                 score += settings.design_penalty
             elif outcome and design_only:
@@ -290,6 +312,10 @@ def score_sentences(
     out.sort(key=lambda c: (-c.score, c.hit, c.start))
     return out
 
+
+_GRADE = re.compile(r"\bgrade\s*([1-5])\b(?!\s*(or|and|-|–|to)\s*(higher|worse|more|above|[1-5]))", re.I)
+
+_ANY_GRADE = re.compile(r"\bgrade [1-5]\b", re.I)
 
 NATIVE_WINDOW = 4
 """Among how many of the best-scored sentences a Chinese sentence must be to lead a Chinese reader's answer."""

@@ -20,6 +20,7 @@ from cd38_guide.question.cues import (
     ASKS_DOSE_OF,
     COMPARE,
     DEFINED,
+    DEFINED_STATE,
     DESIGN_QUESTION,
     INSTRUCTION,
     NEXT,
@@ -129,7 +130,10 @@ def normalize(text: str, vocab: Vocabulary) -> str:
         if may_match(pattern, out, lowered, ascii_text):
             out = pattern.sub(replacement, out)
             lowered, ascii_text = out.lower(), out.isascii()
-    return out
+    return _LONG_WORD.sub(lambda m: vocab.misspelt_drug(m[0]) or m[0], out)
+
+
+_LONG_WORD = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{7,}(?![A-Za-z0-9])")
 
 
 # "not len-refractory", "non-frail", "without high-risk cytogenetics": the population is ruled out, not asked.
@@ -184,7 +188,12 @@ def _found(
 
 
 # "after the last dara dose", "from dose 3": a dose as a point in time, not the amount asked about.
-_TIMING_DOSE = re.compile(r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?dose\b|\bdose\s+\d+\b", re.IGNORECASE)
+_TIMING_DOSE = re.compile(
+    r"\b(last|first|next|final|previous|prior)\s+(\w+\s+)?dose\b|\bdose\s+\d+\b"
+    # "the hepatitis B vaccine, and how many doses?": a vaccine's course, not a drug's dose.
+    r"|(?<=vaccin)(?:\w*\b.{0,80}?\bhow many) doses\b|\bhow many doses\b(?=.{0,40}\bvaccin)",
+    re.IGNORECASE,
+)
 
 
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
@@ -352,6 +361,9 @@ def _defined_term(text: str) -> str | None:
     if response:
         term = response.group(1) or response.group(2)
         return ZH_RESPONSE_TERMS.get(term, term)
+    state = DEFINED_STATE.search(text)
+    if state:
+        return re.sub(r"\s+", "-", state.group(1))
     match = DEFINED.search(text)
     return match.group(1) if match else None
 

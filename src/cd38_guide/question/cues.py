@@ -91,6 +91,14 @@ DEFINED = re.compile(
     r"|(?!myeloma|disease|patients?|refractory\b|definition|meaning|term\b|imwg|consensus|the\b|this\b|that\b|its\b)[a-z]{3,}\b)",
     re.IGNORECASE,
 )
+# "What does 'anti-CD38 refractory' mean?", "what is penta refractory": a refractory or exposed state named in
+# words, read as its hyphenated term (DEFINED alone would take "anti-CD38" or "penta").
+DEFINED_STATE = re.compile(
+    r"\b(?:what (?:is|are|does)|define[sd]?|definition of|meaning of|what counts as|what is meant by)\s+"
+    r"(?:an? |the |[\"'])?((?:(?!the\b|an?\b|imwg\b|consensus\b|myeloma\b|disease\b)[a-z0-9]+(?:-[a-z0-9]+)*[- ]){1,2}"
+    r"(?:refractory|exposed))\b",
+    re.IGNORECASE,
+)
 # "What topics does the Pan-Pacific consensus cover?", "its main message?", "泛太平洋共识的主要内容是什么？": what a
 # named source covers or says overall, answered by its own scope and summary sentences.
 OVERVIEW = re.compile(

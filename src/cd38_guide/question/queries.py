@@ -46,7 +46,7 @@ _LAB_TEST = re.compile(
 )
 _INTERFERENCE_FOCUS = {
     False: "anti-CD38 antibody interference with pre-transfusion blood bank testing",
-    True: "anti-CD38 antibody interference with serum protein electrophoresis and immunofixation",
+    True: "therapeutic antibody IgG-kappa band on serum protein electrophoresis (SPEP) and immunofixation (IFE)",
 }
 
 
@@ -106,6 +106,10 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     if analysis.intent == "rechallenge":
         # Whatever the case details, a rechallenge question is answered first by what is known of the washout.
         return ["anti-CD38 antibody rechallenge after a washout period"]
+    if analysis.intent == "definition" and analysis.defined_term:
+        # "What is lenalidomide refractory disease?": the passage defining the term, which its trial mentions
+        # ("lenalidomide-refractory disease was present in 32%") outrank on the question's own words.
+        return [f"definition: {analysis.defined_term.replace('-', ' ')} is defined as"]
     e = analysis.entities
     if analysis.intent == "selection" and e.populations:
         # "Which regimen for a patient on dialysis?": the population's own evidence, not regimen-choice generalities.

@@ -28,6 +28,24 @@ _LITERALS: dict[re.Pattern[str], tuple[str, bool, bool]] = {}
 """pattern -> (the literal it needs, exact case, valid on any text rather than ASCII text only)."""
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with adjacent swaps counted as one edit; any value above ``limit`` is ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
 def term_pattern(term: str, *, exact_case: bool = False) -> re.Pattern[str]:
     """A pattern for ``term`` as a whole word (CJK terms as plain substrings)."""
     if _CJK.search(term):
@@ -144,6 +162,7 @@ class Vocabulary:
     drug_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     refractory_populations: dict[str, str] = field(default_factory=dict)  # drug or drug class -> population
     finders: dict[str, dict[str, list[re.Pattern[str]]]] = field(default_factory=dict)
+    drug_spellings: dict[str, str] = field(default_factory=dict)  # lower-case name or alias (7+ letters) -> drug
     """Endpoints, attributes and aspects, each name's patterns as one alternation: for finding them in a question.
     Evidence scoring keeps the separate patterns (it counts how many of them a passage matches)."""
 
@@ -202,6 +221,27 @@ class Vocabulary:
         """The adverse events of the vocabulary that ``text`` names ("pneumonia", "neutropenia")."""
         return [e for e, pats in self.adverse_events.items() if any(p.search(text) for p in pats)]
 
+    def misspelt_drug(self, word: str) -> str | None:
+        """The drug a long unknown word misspells ("isatuxmab", "carfilzomb"): one edit away (two for names of ten
+        letters or more), same first letter, and no other drug as close; None otherwise."""
+        w = word.lower()
+        if len(w) < 7 or not w.isalpha() or w in self.known_words:
+            return None
+        best: set[str] = set()
+        best_distance = 3
+        for spelling, drug in self.drug_spellings.items():
+            if spelling[0] != w[0] or abs(len(spelling) - len(w)) > 2:
+                continue
+            allowed = 2 if len(spelling) >= 10 else 1
+            d = edit_distance(w, spelling, allowed)
+            if d > allowed:
+                continue
+            if d < best_distance:
+                best, best_distance = {drug}, d
+            elif d == best_distance:
+                best.add(drug)
+        return next(iter(best)) if len(best) == 1 else None
+
     def drug_names(self, drug: str) -> list[re.Pattern[str]]:
         """Patterns that name ``drug`` in a passage (its canonical name and aliases)."""
         patterns = self.drugs.get(drug)  # (not .get(drug, default): that compiled the default on every call)
@@ -215,10 +255,12 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
 
     drug_class: dict[str, str] = {}
     drugs: dict[str, list[re.Pattern[str]]] = {}
+    spellings: dict[str, str] = {}
     for name, spec in vocab["drugs"].items():
         drug_class[name] = spec["class"]
         names = [name, *spec.get("aliases", [])]
         drugs[name] = [term_pattern(n) for n in names]
+        spellings.update({n.lower(): name for n in names if n.isalpha() and n.isascii() and len(n) >= 7})
         known.update(w.lower() for n in names for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", n))
     for e in glossary:
         if e.kind == "drug" and e.expansion.split()[0].lower() in drugs:
@@ -287,6 +329,7 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         known_words=frozenset(known),
         drug_labels=drug_labels,
         refractory_populations=dict(vocab.get("refractory_populations", {})),
+        drug_spellings=spellings,
         finders={
             kind: {k: _any_of(v) for k, v in vocab[kind].items()} for kind in ("endpoints", "attributes", "aspects")
         },
