@@ -299,6 +299,11 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("What levofloxacin dose does IMWG suggest for prophylaxis?", "levofloxacin"),
         # the durations of a positive antibody screen are daratumumab's
         ("How long does isatuximab keep the antibody screen positive?", "timing"),
+        # a trial that names PFS as its endpoint has not reported it; triple-class results are not penta-refractory's
+        ("What median PFS did DARE report in dialysis patients?", "DARE PFS"),
+        ("Median OS of penta-refractory patients in the CMRG database?", "CMRG (penta-refractory)"),
+        # a whole trial's grade 3+ events are not its older patients'
+        ("IKEMA中70岁及以上患者3级以上不良事件的发生率？", "IKEMA adverse events"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -337,6 +342,10 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("What does anti-CD38 refractory mean?", "60 days"),
         ("When is Hydrashift unnecessary per the MSK review?", "0.25 g/dL"),
         ("EMN: how many doses of hepatitis B vaccine?", "3 doses"),
+        ("What was the primary endpoint of DARE?", "progression-free survival"),
+        ("MAMMOTH: OS in penta-refractory patients?", "5.6 months"),
+        # the subgroup's own rate leads, not the whole trial's
+        ("CANDOR研究亚洲患者3级及以上不良事件发生率？", "95.7%"),
     ],
 )
 def test_a_point_the_corpus_states_is_answered(real_assistant, question: str, fact: str) -> None:

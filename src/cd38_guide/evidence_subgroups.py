@@ -176,7 +176,9 @@ def qualifier_gaps(
             continue
         pats = v.endpoints.get(e, [])
         label = v.endpoint_labels.get(e, {}).get("en", e)
-        found = any(p.search(c.text) for t in trials for c in loosely[t] for p in pats)
+        found = any(
+            p.search(c.text) and not _names_endpoint_only(c.text) for t in trials for c in loosely[t] for p in pats
+        )
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
     # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
@@ -250,6 +252,19 @@ def qualifier_gaps(
             if not in_row and not in_sentence:
                 gaps.append(f"{' / '.join(trials)} {e} ({pop})")
     return gaps
+
+
+# "The primary endpoint was progression-free survival; ...": the trial measured it, which is no result.
+_ENDPOINT_OF_DESIGN = re.compile(
+    r"\b(co-?primary|primary|secondary|key secondary|exploratory)( efficacy)? (end ?points?|outcomes?)\b"
+    r"[^.;]{0,20}\b(was|were|is|are|included|includes)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_endpoint_only(text: str) -> bool:
+    """Does ``text`` only name a trial's endpoints, reporting no figure for them?"""
+    return bool(_ENDPOINT_OF_DESIGN.search(text)) and not re.search(r"\d", text)
 
 
 def _names(guard: EntityGuard, subject: str, text: str) -> bool:

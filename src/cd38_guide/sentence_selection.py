@@ -183,7 +183,8 @@ def score_sentences(
         [
             p
             for e in analysis.entities.populations
-            if not guard.vocab.population_evidence.get(e, {}).get("rows")
+            # (a toxicity has no planned lines: its group's sentence leads there whatever the rows)
+            if analysis.intent == "toxicity" or not guard.vocab.population_evidence.get(e, {}).get("rows")
             for p in guard.vocab.populations.get(e, [])
         ]
         if analysis and guard
@@ -287,8 +288,10 @@ def score_sentences(
                     score -= settings.rival_penalty  # "IRR rate with SC dara?": not "... intravenous daratumumab"
             if endpoint_patterns and any(found_in(pat, text) for pat in endpoint_patterns):
                 score += settings.endpoint_bonus
-            if group and any(found_in(pat, text) for pat in group):
+            if group and any(found_in(pat, text) or found_in(pat, p.heading) for pat in group):
                 score += settings.endpoint_bonus / 2
+            elif group and analysis is not None and analysis.intent == "toxicity":
+                score -= settings.rival_penalty  # "CANDOR grade 3+ AEs in Asian patients": not the whole trial's
             if graded is not None:  # the rule for the grade asked up, another grade's rule down
                 if graded.search(text):
                     score += settings.endpoint_bonus
