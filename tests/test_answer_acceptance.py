@@ -344,6 +344,10 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("EMN: how many doses of hepatitis B vaccine?", "3 doses"),
         ("What was the primary endpoint of DARE?", "progression-free survival"),
         ("MAMMOTH: OS in penta-refractory patients?", "5.6 months"),
+        # a case written as a note ("81F", "68M"): its age and history are the patient's, not a subgroup asked for
+        ("81F with CrCl 28 not on dialysis: lenalidomide starting dose?", "15 mg every other day"),
+        ("68M on dialysis, planning DRd: does daratumumab need a dose change?", "without dose adjustment"),
+        ("58F, 1 prior line, len-refractory, planning DKd. Did CANDOR's PFS benefit differ by age?", "0.76"),
         # the subgroup's own rate leads, not the whole trial's
         ("CANDOR研究亚洲患者3级及以上不良事件发生率？", "95.7%"),
     ],

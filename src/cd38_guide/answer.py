@@ -20,12 +20,11 @@ from cd38_guide.entity_guard import EntityGuard, attribute_cue, attribute_of
 from cd38_guide.evidence_focus import answer_passages, missing_text, rerank, subject_gaps
 from cd38_guide.index.store import LoadedIndex
 from cd38_guide.question.analysis import QuestionAnalysis, is_instruction
+from cd38_guide.quote_order import lead_with_best, needs_source
 from cd38_guide.retrieve import Retrieval
 from cd38_guide.sentence_selection import (
     DESIGN,
     Candidate,
-    lead_with_best,
-    needs_source,
     score_sentences,
     select_sentences,
     text_tokens,

@@ -141,7 +141,7 @@ def qualifier_gaps(
     ):
         events = []
     # And a toxicity asked of a regimen in a population ("DKd safety on dialysis?").
-    in_population = bool(analysis.entities.regimens and analysis.entities.populations)
+    in_population = bool(analysis.entities.regimens and analysis.asked_populations)
     asked_of = named_trial or (
         analysis.intent == "toxicity"
         and not analysis.describes_patient
@@ -191,10 +191,10 @@ def qualifier_gaps(
     # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd per DREAMM-7?");
     # the table says which side reports them. A narrower population asked beside its broader one ("dialysis pt ...
     # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
-    asked_pops = set(analysis.entities.populations)
+    asked_pops = set(analysis.asked_populations)
     populations = [
         p
-        for p in analysis.entities.populations
+        for p in analysis.asked_populations
         if analysis.intent != "comparison" and not asked_pops & set(v.population_broader.get(p, []))
     ]
     for pop in populations:
@@ -212,7 +212,7 @@ def qualifier_gaps(
         # patients elsewhere.
         asked = [p for e in analysis.entities.endpoints for p in v.endpoints.get(e, [])]  # "IRR rate in Asians?"
         cue = re.compile("|".join(p.pattern for p in asked), re.IGNORECASE) if asked else v.intent_cues["toxicity"]
-        for pop in analysis.entities.populations:
+        for pop in analysis.asked_populations:
             pats = population_patterns(guard, pop, broader=False)
             if not any(
                 cue.search(c.text) and any(p.search(passage_text(guard, c.pid, c.text)) for p in pats)
@@ -236,7 +236,7 @@ def qualifier_gaps(
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
     for e in (e for e in analysis.entities.endpoints if e != "HR"):
         labels = {e, *v.endpoint_labels.get(e, {}).values()}
-        for pop in analysis.entities.populations:
+        for pop in analysis.asked_populations:
             pats = population_patterns(guard, pop, broader=False)
             in_row = any(
                 any(x in c.text for x in labels) and any(p.search(passage_text(guard, c.passage)) for p in pats)

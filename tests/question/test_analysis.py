@@ -315,3 +315,22 @@ def test_managing_an_infusion_reaction_is_an_edge_aspect_in_both_languages() -> 
 )
 def test_a_definition_question_names_the_term_it_defines(question: str, term: str | None) -> None:
     assert analyse(question).defined_term == term
+
+
+@pytest.mark.parametrize(
+    ("question", "patient", "asked"),
+    [
+        # a case written as a note: its details are context; only what the asking sentence names is asked
+        ("55F, 1 prior line, len-refractory, planning DKd. Did the CANDOR PFS benefit differ by age?", True, ()),
+        ("Frail 78F, CANDOR regimen - is the DKd benefit real in frail pts?", True, ("frail",)),
+        ("69岁男性，准备用DRd。POLLUX里75岁以上患者的PFS？", True, ("elderly",)),
+        # a landmark ("24M PFS") is no patient; a question about a group asks all it names
+        ("24M PFS in CASTOR for len-refractory patients?", False, ("lenalidomide-refractory",)),
+    ],
+)
+def test_a_described_patient_is_asked_about_only_what_the_asking_sentence_names(
+    question: str, patient: bool, asked: tuple[str, ...]
+) -> None:
+    a = analyse(question, glossary())
+    assert a.describes_patient is patient
+    assert set(a.asked_populations) == set(asked)

@@ -115,6 +115,11 @@ class QuestionAnalysis(Frozen):
     defined_term: str | None = Field(
         default=None, description="The term a definition question defines ('penta-refractory'), if one is named."
     )
+    asked_populations: tuple[str, ...] = Field(
+        default=(),
+        description="The populations the asking sentence names; for a described patient, the case's own details "
+        "('55F, 1 prior line, len-refractory. Did the CANDOR benefit differ by age?') are context, not asked.",
+    )
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -353,7 +358,28 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         asks_overview=bool(entities.trials) and bool(OVERVIEW.search(normalized)),
         combination=combination,
         defined_term=_defined_term(normalized) if intent == "definition" else None,
+        asked_populations=_asked_populations(normalized, entities.populations, vocab)
+        if describes_patient
+        else entities.populations,
     )
+
+
+_ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
+_CASE_AGE = re.compile(
+    r"\b\d{2,3} ?(?-i:[MF])\b|\b\d{2,3}[- ]?(years?|yrs?|y)[- ]?(old|o\b)|\b\d{2,3} ?(yo|y/o)\b"
+    r"|\d{2,3} ?(岁|歳)(?!以上|及以上|或以上)",
+    re.IGNORECASE,
+)
+
+
+def _asked_populations(text: str, populations: tuple[str, ...], vocab: Vocabulary) -> tuple[str, ...]:
+    """The populations of a described patient's question that its last asking sentence names."""
+    asking = _ASKING_SENTENCE.findall(text)
+    if not asking:
+        return populations
+    # The patient's own age ("Frail 78F", "a 78-year-old") says who is asked about, not a subgroup asked for.
+    named = {name for _, name in _found(vocab.populations, _CASE_AGE.sub(" ", asking[-1]), negatable=True)}
+    return tuple(p for p in populations if p in named)
 
 
 def _defined_term(text: str) -> str | None:

@@ -155,6 +155,9 @@ RESULT_WORDS = re.compile(
 PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
     r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
+    # "75F, CrCl 25", "74M s/p ASCT", "68 y/o F": age and sex, the way a case is written in a note
+    r"|(?<![\w.-])(1[89]|[2-9]\d|1[01]\d) ?(?-i:[MF])(?![\w-])(?!\s*(pfs|os\b|efs|dor|rate|follow|landmark|surviv|mrd))"
+    r"|\b\d{2,3}[- ]?(year|yr|y)[- ]?o(ld)? (?-i:[MF])\b"
     r"|\bpatient (who|with|whose|that)\b"
     r"|\b(progressed|relapsed|refractory) (on|after|during)\b.{0,60}\b(ago|months?|weeks?)\b"
     r"|\d{2,3}\s*岁(?!\s*(以上|及以上|或以上|以下|及以下|或以下))|患者.{0,20}(\d\s*岁|难治|复发)|\d{2,3}\s*歳(?!以上)",
