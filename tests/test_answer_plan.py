@@ -303,6 +303,18 @@ def test_a_comparison_side_without_the_asked_subgroup_says_so(world, question: s
     assert plan.rows and says in plan.caveat
 
 
+def test_a_side_reporting_the_subgroup_for_another_endpoint_lacks_only_this_one_and_cells_say_their_group(
+    world,
+) -> None:
+    """CANDOR reports a high-risk OS but no high-risk PFS: the note names the endpoint, and a whole-trial cell beside
+    a subgroup's is labelled, never passed off as the subgroup's."""
+    plan = _plan(world, "High-risk cytogenetics: DKd or IsaKd?")
+    assert "CANDOR reports no high-risk subgroup PFS result" in plan.caveat
+    cells = {row[0].text: [c.text for c in row[1:]] for row in plan.rows}
+    assert cells["PFS"][0].startswith("all patients: ") and not cells["PFS"][1].startswith("all patients")
+    assert not cells["OS"][0].startswith("all patients") and cells["OS"][1].startswith("all patients: ")
+
+
 def test_a_comparison_whose_sides_report_the_subgroup_adds_no_such_note(world) -> None:
     plan = _plan(world, "CASTOR vs POLLUX in high-risk cytogenetics?")
     assert plan.rows and "subgroup result" not in plan.caveat

@@ -76,7 +76,7 @@ class Planner:
         self._order = {row: i for i, row in enumerate(self.facts)}
         # Result lines come from outcome rows only: a trial's non-inferiority margin (IRAKLIA ORR 0.839) is a
         # threshold of the ORR endpoint, not its result.
-        self._outcomes = [r for r in self.facts if r.kind == "outcome"]
+        self.outcomes = [r for r in self.facts if r.kind == "outcome"]
 
     # -- row selection -------------------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class Planner:
             return [name]
         return [t.name for t in self.vocab.trials.values() if t.regimen == name]
 
-    def _side_trial(self, side: str, endpoint: str, populations: Sequence[str]) -> str | None:
+    def side_trial(self, side: str, endpoint: str, populations: Sequence[str]) -> str | None:
         """The trial that speaks for one side of a comparison: the trial itself, a trial of the regimen, or for an
         antibody ("isatuximab or daratumumab?") a trial of one of its regimens, preferring one that reports the
         asked population."""
@@ -99,7 +99,7 @@ class Planner:
             with_rows = reported or with_rows
         return with_rows[0] if with_rows else None
 
-    def _populations(self, analysis: QuestionAnalysis) -> list[str]:
+    def populations_of(self, analysis: QuestionAnalysis) -> list[str]:
         return [r for group in self._population_groups(analysis) for r in group]
 
     def _population_groups(self, analysis: QuestionAnalysis) -> list[list[str]]:
@@ -124,10 +124,10 @@ class Planner:
         order = [*populations, "all"] if (fallback or not populations) else list(populations)
         if not populations:
             # A study of one population only (MAMMOTH: all anti-CD38-refractory): its rows are the whole study's.
-            own = {r.population for r in self._outcomes if r.source == trial and r.endpoint == endpoint}
+            own = {r.population for r in self.outcomes if r.source == trial and r.endpoint == endpoint}
             order += sorted(own) if len(own) == 1 else []
         for pop in order:
-            rows = [r for r in self._outcomes if r.source == trial and r.endpoint == endpoint and r.population == pop]
+            rows = [r for r in self.outcomes if r.source == trial and r.endpoint == endpoint and r.population == pop]
             if not rows:
                 continue
             # A trial with more than one experimental arm (MonumenTAL-3: Tal-D and Tal-DP): the trial's own
@@ -218,7 +218,9 @@ class Planner:
     def plan(self, analysis: QuestionAnalysis) -> Plan:
         """The plan for an analysed question; empty when no shape fits or no fact row applies."""
         if analysis.intent == "comparison":
-            return self.comparison(analysis)
+            from cd38_guide.comparison_plan import plan_comparison  # (it builds on this module's Planner)
+
+            return plan_comparison(self, analysis)
         if analysis.intent == "selection":
             from cd38_guide.selection_plan import plan_selection  # (it builds on this module's Planner)
 
@@ -271,7 +273,7 @@ class Planner:
             plan.claims.append(Claim(line, r.passage))
         return plan
 
-    def _endpoints(self, analysis: QuestionAnalysis) -> list[str]:
+    def endpoints_of(self, analysis: QuestionAnalysis) -> list[str]:
         asked = [e for e in analysis.entities.endpoints if e in self.vocab.endpoint_labels]
         if "HR" in analysis.entities.endpoints and not asked:
             asked = ["PFS"]
@@ -279,7 +281,7 @@ class Planner:
 
     def _reported(self, trial: str) -> list[str]:
         """The endpoints to show when none was asked: PFS and OS, else the trial's own (IRAKLIA's ORR)."""
-        own = dict.fromkeys(r.endpoint for r in self._outcomes if r.source == trial)
+        own = dict.fromkeys(r.endpoint for r in self.outcomes if r.source == trial)
         defaults = [e for e in DEFAULT_ENDPOINTS if e in own]
         return defaults or [e for e in own if e in self.vocab.endpoint_labels][:2]
 
@@ -303,97 +305,10 @@ class Planner:
         plan = Plan()
         fu = bool(_FOLLOW_UP.search(analysis.normalized))
         for trial in trials:
-            for ep in self._endpoints(analysis) if analysis.entities.endpoints else self._reported(trial):
+            for ep in self.endpoints_of(analysis) if analysis.entities.endpoints else self._reported(trial):
                 for pops in groups:
                     row = self.best_row(trial, ep, pops, question=analysis.normalized)
                     if row is not None and all(c.text != self.outcome_line(row, lang, fu) for c in plan.claims):
                         plan.claims.append(Claim(self.outcome_line(row, lang, fu), row.passage))
         plan.claims = plan.claims[:MAX_LINES]
         return plan
-
-    def comparison(self, analysis: QuestionAnalysis) -> Plan:
-        """Both sides of an 'A vs B' question: head-to-head when one trial compared them, else a table."""
-        if analysis.entities.attributes and not analysis.entities.endpoints:
-            return Plan()  # "dara vs isa epitopes?", "dose of DVd vs DPd?": the quotes answer, not a results table
-        asked = set(analysis.entities.endpoints) - {"HR"}
-        if asked and not asked & set(self.vocab.endpoint_labels):
-            return Plan()  # "dara vs isa infusion reactions?": an endpoint no results table shows; not a PFS table
-        lang = analysis.language
-        a, b = analysis.sides[0], analysis.sides[1]
-        pops = self._populations(analysis)
-        endpoints = self._endpoints(analysis)
-        plan = Plan()
-        head_to_head = [
-            t.name
-            for t in self.vocab.trials.values()
-            if {t.regimen, t.comparator} == {a, b} or (t.regimen == a and t.comparator and b in t.comparator)
-        ]
-        for trial in head_to_head:
-            for ep in endpoints:
-                row = self.best_row(trial, ep, pops)
-                if row is not None:
-                    plan.claims.append(Claim(self.outcome_line(row, lang), row.passage))
-        if plan.claims:
-            return plan
-        sides = [(s, self._side_trial(s, endpoints[0], pops)) for s in (a, b)]
-        plan.columns = ["", *(f"{s} ({t})" if t and t != s else s for s, t in sides)]
-        none = "语料库中没有" if lang == "zh" else "not in the corpus"
-        comparator_row = [Claim("对照组" if lang == "zh" else "comparator", None)]
-        for _, name in sides:
-            tr = self.vocab.trials.get(name) if name else None
-            comparator_row.append(Claim((tr.comparator or "") if tr else none, None))
-        plan.rows.append(comparator_row)
-        for ep in endpoints:
-            cells = [Claim(self.label("endpoint", ep, lang), None)]
-            for _, t in sides:
-                row = self.best_row(t, ep, pops, fallback=True) if t else None
-                cells.append(Claim(self.value_text(row, lang), row.passage) if row else Claim(none, None))
-            plan.rows.append(cells)
-        for s, t in sides:
-            row = self.best_row(t, endpoints[0], pops, fallback=True) if t else None
-            if row is not None:
-                plan.claims.append(Claim(self.outcome_line(row, lang, whole_trial=bool(pops)), row.passage))
-            elif self.trials_for(s):
-                continue  # its trial is in the corpus without a fact row: the quotes speak for it, nothing is missing
-            elif lang == "zh":
-                plan.missing.append(f"语料库中没有{s}的试验结果")
-            else:
-                plan.missing.append(f"The corpus holds no trial result for {s}")
-        lacking = self._lacking_subgroup(analysis, sides, endpoints[0], pops)
-        if all(t for _, t in sides):
-            plan.caveat = (
-                "以上数据来自不同的试验，人群不同；跨试验比较不是随机对照证据。"
-                if lang == "zh"
-                else "These results come from different trials with different populations: comparing them across "
-                "trials is not randomised evidence"
-                + ("." if a in self.vocab.trials else f", and the corpus holds no trial of {a} against {b}.")
-            )
-        if lacking:
-            plan.caveat = f"{plan.caveat} {lacking}".strip()
-        return plan
-
-    def _lacking_subgroup(
-        self, analysis: QuestionAnalysis, sides: list[tuple[str, str | None]], endpoint: str, pops: list[str]
-    ) -> str:
-        """ "Compare IsaKd and DKd in renal impairment": a side whose trial reports no such subgroup says so; its
-        line is the whole trial's."""
-        if not pops:
-            return ""
-        lacking = [
-            t
-            for _, t in sides
-            if t and (row := self.best_row(t, endpoint, pops, fallback=True)) is not None and row.population not in pops
-        ]
-        if not lacking:
-            return ""
-        lang = analysis.language
-        label = ("或" if lang == "zh" else " or ").join(
-            self.label("population", p, lang) for p in analysis.entities.populations
-        )
-        if lang == "zh":
-            return f"{'和'.join(lacking)}在语料库中没有{label}亚组的结果；所列为全部患者的结果。"
-        one = len(lacking) == 1
-        return (
-            f"{' and '.join(lacking)} report{'s' if one else ''} no {label} subgroup result in the corpus; "
-            f"{'its line is' if one else 'their lines are'} for all patients."
-        )
