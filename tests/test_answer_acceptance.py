@@ -304,6 +304,11 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Median OS of penta-refractory patients in the CMRG database?", "CMRG (penta-refractory)"),
         # a whole trial's grade 3+ events are not its older patients'
         ("IKEMA中70岁及以上患者3级以上不良事件的发生率？", "IKEMA adverse events"),
+        # a whole cohort's survival is not its double-refractory patients'; no source doses elranatamab
+        ("Median overall survival in EQUULEUS patients refractory to both a PI and an IMiD?", "EQUULEUS OS"),
+        ("What is the recommended dose of elranatamab?", "elranatamab"),
+        # an adverse event a trial does not report, asked as a comparison of its arms
+        ("Grade 3-4 infections in MajesTEC-3, Tec-Dara vs DPd or DVd?", "MajesTEC-3 infections"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -348,6 +353,7 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("81F with CrCl 28 not on dialysis: lenalidomide starting dose?", "15 mg every other day"),
         ("68M on dialysis, planning DRd: does daratumumab need a dose change?", "without dose adjustment"),
         ("58F, 1 prior line, len-refractory, planning DKd. Did CANDOR's PFS benefit differ by age?", "0.76"),
+        ("EQUULEUS研究中对PI和IMiD双重难治的患者，DPd的总缓解率是多少？", "58%"),
         # the subgroup's own rate leads, not the whole trial's
         ("CANDOR研究亚洲患者3级及以上不良事件发生率？", "95.7%"),
     ],

@@ -232,6 +232,14 @@ def qualifier_gaps(
             if not any(p.search(x) for p in v.adverse_events[event] for x in texts):
                 gaps.append(f"{' / '.join(trials)} {event}")
         return gaps
+    if analysis.intent == "comparison" and named_trial:
+        # "MajesTEC-3: grade 3-4 infection rate with Tec-Dara vs DPd/DVd?": the named event, reported by that trial.
+        texts = [c.text for t in trials for c in on_trial[t] if not EXCLUSION.search(c.text)] + claims
+        gaps += [
+            f"{' / '.join(trials)} {e}"
+            for e in events
+            if not any(p.search(x) for p in v.adverse_events[e] for x in texts)
+        ]
     # "CASTOR 75+ subgroup: overall survival?": the trial reports OS, and a 75+ subgroup, but not OS in that
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
     for e in (e for e in analysis.entities.endpoints if e != "HR"):

@@ -77,7 +77,9 @@ OUTCOME = re.compile(
 )
 # "What dose of X?", "how much X?": the amount is asked, even when the question also names a toxicity.
 ASKS_DOSE_OF = re.compile(
-    r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少", re.I
+    r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少"
+    r"|\b(recommended|usual|standard|approved|starting|labell?ed)( [\w-]+){0,2} (dose|dosing)\b|推荐剂量",
+    re.I,
 )
 # "皮下注射和静脉注射的…": both routes joined by 和/与/或, a comparison of the two routes in Chinese.
 ZH_ROUTE_PAIR = re.compile(r"(皮下|静脉)[^，。？；]{0,6}(和|与|跟|或|还是)[^，。？；]{0,3}(皮下|静脉)")
