@@ -166,7 +166,7 @@ class Assistant:
         analysis_ms = (time.perf_counter() - t) * 1000
         top_k = k or self.settings.retrieval.top_k
         retrieval = self.retriever.search(analysis.normalized, max(top_k, self.settings.answer.rerank_k))
-        focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis)]
+        focused = [self.retriever.search(f, top_k) for f in focused_queries(analysis, vocab=self.vocabulary)]
         fallback = fallback_query(analysis, self.vocabulary)
         cue = self.vocabulary.cue(fallback[0]) if fallback else None
         top = [self.corpus.passages[h.passage_id].text for h in retrieval.hits[:FALLBACK_WINDOW]]

@@ -10,6 +10,7 @@ import pytest
 from cd38_guide.corpus import load_corpus
 from cd38_guide.question.analysis import analyse
 from cd38_guide.question.queries import fallback_query, focused_queries
+from cd38_guide.question.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,3 +86,12 @@ def test_an_adverse_event_asked_of_the_class_falls_back_to_the_event_with_each_a
     assert fallback == ("toxicity", "infections with daratumumab or isatuximab: rates and grade 3 or higher")
     # A named drug's own words find its passages; no fallback is needed.
     assert fallback_query(analyse("How common is pneumonia with isatuximab?"), vocab) is None
+
+
+def test_a_comparison_of_toxicity_searches_each_sides_adverse_events() -> None:
+    """ "Grade 3+ neutropenia: DPd vs IsaPd?" looks for each side's neutropenia, not its efficacy results."""
+    vocab = load_vocabulary(glossary())
+    a = analyse("Grade 3+ neutropenia: DPd vs IsaPd?", glossary())
+    assert focused_queries(a, vocab=vocab) == ["DPd neutropenia adverse events", "IsaPd neutropenia adverse events"]
+    b = analyse("DPd vs IsaPd PFS?", glossary())
+    assert focused_queries(b, vocab=vocab) == ["DPd results PFS", "IsaPd results PFS"]

@@ -94,7 +94,7 @@ def fallback_query(analysis: QuestionAnalysis, vocab: Vocabulary | None = None) 
     return None
 
 
-def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
+def focused_queries(analysis: QuestionAnalysis, limit: int = 2, vocab: Vocabulary | None = None) -> list[str]:
     """Short English queries, one per named subject, for a second look when the question mixes several.
 
     "CrCl 40, DRd: lenalidomide starting dose? does daratumumab need reducing?" searches "lenalidomide dose
@@ -124,7 +124,11 @@ def focused_queries(analysis: QuestionAnalysis, limit: int = 2) -> list[str]:
     if len(subjects) < 2 and analysis.language == "en" and not adjusting:
         return []
     focus = _FOCUS_WORDS[analysis.intent]
+    events = vocab.adverse_events_in(analysis.normalized) if vocab is not None else []
+    if analysis.intent == "comparison" and (events or "IRR" in e.endpoints or "toxicity" in e.attributes):
+        # "Grade 3+ neutropenia: DPd vs IsaPd?": each side's own toxicity passage, not its efficacy results.
+        focus = " ".join([*events, "adverse events"])
     if analysis.intent == "dose_adjustment" and not e.populations and _BLOOD_COUNT.search(analysis.normalized):
         focus = "dose delay for neutropenia or thrombocytopenia"
-    extra = " ".join([focus, *e.endpoints, *e.populations])
+    extra = " ".join([focus, *e.endpoints, *e.populations, *e.routes])
     return [f"{s} {extra}" for s in subjects[:limit]]
