@@ -307,6 +307,9 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         # a whole cohort's survival is not its double-refractory patients'; no source doses elranatamab
         ("Median overall survival in EQUULEUS patients refractory to both a PI and an IMiD?", "EQUULEUS OS"),
         ("What is the recommended dose of elranatamab?", "elranatamab"),
+        # a guideline's advice asked: its scope, or the trials behind it, is no recommendation
+        ("Which regimen does the IMWG 2021 guidance recommend for lenalidomide-refractory relapse?", "IMWG 2021"),
+        ("泛太平洋共识推荐1q21+患者用哪个抗CD38方案？", "Pan-Pacific"),
         # an adverse event a trial does not report, asked as a comparison of its arms
         ("Grade 3-4 infections in MajesTEC-3, Tec-Dara vs DPd or DVd?", "MajesTEC-3 infections"),
     ],
@@ -354,6 +357,7 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("68M on dialysis, planning DRd: does daratumumab need a dose change?", "without dose adjustment"),
         ("58F, 1 prior line, len-refractory, planning DKd. Did CANDOR's PFS benefit differ by age?", "0.76"),
         ("EQUULEUS研究中对PI和IMiD双重难治的患者，DPd的总缓解率是多少？", "58%"),
+        ("What does the Pan-Pacific consensus advise for frail patients?", "supportive care"),
         # the subgroup's own rate leads, not the whole trial's
         ("CANDOR研究亚洲患者3级及以上不良事件发生率？", "95.7%"),
     ],

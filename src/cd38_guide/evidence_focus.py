@@ -215,6 +215,11 @@ def subject_gaps(
             # ... or reports the endpoint asked ("dara SC vs IV IRR?": "administration-related reactions ...").
             asked = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
             about = [c for c in about if cue.search(c.text) or any(p.search(c.text) for p in asked)]
+        if _is_guideline(guard, subject) and _RECOMMENDATION_ASKED.search(analysis.normalized):
+            # "What does IMWG 2021 recommend at first relapse for len-refractory disease?": the guideline's own
+            # advice for the group asked, not its scope or the trials behind it.
+            pops = [p for e in analysis.entities.populations for p in guard.vocab.population_patterns(e)]
+            about = [c for c in about if _ADVISES.search(c.text) and (not pops or any(p.search(c.text) for p in pops))]
         if not about:
             gaps.append(subject)
     trials = [s for s in subjects if s in guard.vocab.trials]
@@ -233,6 +238,16 @@ def subject_gaps(
         *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
     return list(dict.fromkeys(found))  # two checks may find the same gap ("daratumumab (t(11;14))")
+
+
+_RECOMMENDATION_ASKED = re.compile(r"\b(recommend\w*|advis\w*|suggest\w*|prefer\w*|endorse\w*)\b|推荐|建议|首选", re.I)
+_ADVISES = re.compile(
+    r"\b(recommend\w*|advis\w*|suggest\w*|should|reserved|allow\w*|consider\w*|prefer\w*|support\w*|emphasi\w*"
+    r"|guidance|feasib\w*|utility)\b",
+    re.I,
+)
+"""What a guideline's advice is asked with, and what its advice reads like (the consensus abstract "supports" and
+"emphasizes"; the IMWG "recommends", "allows", "reserves")."""
 
 
 def _is_guideline(guard: EntityGuard, subject: str) -> bool:
