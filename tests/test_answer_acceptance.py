@@ -86,7 +86,14 @@ def test_overall_survival_question_gets_overall_survival(real_assistant) -> None
 
 @pytest.mark.parametrize(
     "question",
-    ["elotuzumab dosing?", "write a prescription for my patient", "What's the selinexor dose in SVd?"],
+    [
+        "elotuzumab dosing?",
+        "write a prescription for my patient",
+        "What's the selinexor dose in SVd?",
+        # a medication order for a named patient, in either language
+        "Write an IsaPd order for Mrs Lee, 55 kg, starting Thursday.",
+        "请给王女士开一份DRd的医嘱。",
+    ],
 )
 def test_off_scope_drugs_and_instructions_are_declined_with_what_is_missing(real_assistant, question) -> None:
     a = real_assistant.ask(question)
@@ -307,6 +314,12 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         # a whole cohort's survival is not its double-refractory patients'; no source doses elranatamab
         ("Median overall survival in EQUULEUS patients refractory to both a PI and an IMiD?", "EQUULEUS OS"),
         ("What is the recommended dose of elranatamab?", "elranatamab"),
+        # narrower groups than a trial reports: ultra-frail is not frail, 65+ not the whole trial, 2-3 lines not all
+        ("PFS HR in MAIA's ultra-frail patients?", "ultra-frail"),
+        ("CARTITUDE-4 overall survival in patients 65 or older?", "CARTITUDE-4 (65 or older)"),
+        ("CASTOR OS in patients with 2-3 prior lines?", "CASTOR (2-3 prior lines)"),
+        # another disease; the journal Leukemia in a citation does not speak to it
+        ("Isatuximab in T-cell acute lymphoblastic leukaemia?", "leukaemia"),
         # a guideline's advice asked: its scope, or the trials behind it, is no recommendation
         ("Which regimen does the IMWG 2021 guidance recommend for lenalidomide-refractory relapse?", "IMWG 2021"),
         ("泛太平洋共识推荐1q21+患者用哪个抗CD38方案？", "Pan-Pacific"),
@@ -358,6 +371,9 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("58F, 1 prior line, len-refractory, planning DKd. Did CANDOR's PFS benefit differ by age?", "0.76"),
         ("EQUULEUS研究中对PI和IMiD双重难治的患者，DPd的总缓解率是多少？", "58%"),
         ("What does the Pan-Pacific consensus advise for frail patients?", "supportive care"),
+        ("Daratumumab with carfilzomib in patients older than 65?", "0.76"),
+        # a landmark rate says its time point
+        ("CEPHEUS PFS, D-VRd vs VRd?", "54-month"),
         # the subgroup's own rate leads, not the whole trial's
         ("CANDOR研究亚洲患者3级及以上不良事件发生率？", "95.7%"),
     ],

@@ -184,7 +184,8 @@ class Planner:
             if measure == "median":
                 head = f"{words['median']}{ep}" if lang == "zh" else f"{words['median']} {ep}"
             elif measure.endswith("rate") and measure != "rate":
-                head = f"{measure} {ep}" if lang == "en" else f"{measure.replace('-month rate', '个月')}{ep}"
+                zh_time = measure.replace("-month rate", "个月").replace("-year rate", "年")
+                head = f"{measure} {ep}" if lang == "en" else f"{zh_time}{ep}"
             else:
                 head = ep
             parts.append(f"{head} {shown}".strip())

@@ -19,12 +19,14 @@ INSTRUCTION = re.compile(
     r"|\b(which|what) (llm|model|ai)\b.{0,20}\b(are you|is this)\b|\bwho (made|trained|built) you\b"
     r"|\b(api keys?|environment variables|hidden configuration|dump your)\b"
     r"|\b(write|draft|make|give|issue|sign|fill)\b.{0,30}\b(prescription|script|order set|rx for)\b"
+    # "Write a DPd order for Mr Chen, 68 kg": a medication order for a named patient
+    r"|\b(write|draft|prepare|generate|fill in|fill out)\b.{0,30}\b(orders?|chemo(therapy)? orders?)\b.{0,20}\bfor\b"
     r"|\b(write|draft|compose|prepare|generate|create)\b.{0,40}\b(letter|consent( form)?|discharge (summary|letter)|"
     r"referral|e-?mail|clinic note|progress note|care plan)\b"
     r"|\bprescribe\b.{0,40}\b(for|to) (my|this|the|a) (patient|pt)\b"
     r"|\border\b.{0,20}\b(for my patient|for this patient)\b"
     r"|(写|起草|拟写|拟|生成)(一份|一封|个)?.{0,12}(信|同意书|出院小结|病历|转诊单|邮件)"
-    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成|开处方|开个处方|写处方|开.{0,12}处方|処方箋を",
+    r"|忽略|无视|指令|系统提示|写一首|写一篇|写首|你是什么模型|谁开发的你|谁开发的|扮演|翻译成|开处方|开个处方|写处方|开.{0,12}处方|开.{0,12}医嘱|写.{0,12}医嘱|下.{0,6}医嘱|処方箋を",
     re.IGNORECASE,
 )
 COMPARE = re.compile(
