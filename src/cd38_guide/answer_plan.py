@@ -132,8 +132,16 @@ class Planner:
                 continue
             # A trial with more than one experimental arm (MonumenTAL-3: Tal-D and Tal-DP): the trial's own
             # regimen, the one the vocabulary names for it, speaks for it.
+            # ... unless the question names another of its arms ("Tal-DP's OS in MonumenTAL-3?").
             own_arm = self.vocab.trials[trial].regimen if trial in self.vocab.trials else None
-            rows = [r for r in rows if r.regimen == own_arm] or rows
+            arms = {r.regimen for r in self.outcomes if r.source == trial and r.regimen}
+            asked_arm = next((a for a in sorted(arms) if len(arms) > 1 and self._names_regimen(question, a)), None)
+            if asked_arm is not None:
+                rows = [r for r in rows if r.regimen == asked_arm]  # none for this endpoint: no other arm's
+                if not rows:
+                    continue
+            else:
+                rows = [r for r in rows if r.regimen == own_arm] or rows
             if _EARLY.search(question):
                 # "at the primary analysis": that readout's rows, whatever later updates report.
                 rows = [r for r in rows if "primary" in r.passage or "interim" in r.passage] or rows
@@ -160,6 +168,9 @@ class Planner:
         return None
 
     # -- rendering -----------------------------------------------------------------------------------------
+
+    def _names_regimen(self, question: str, regimen: str) -> bool:
+        return any(p.search(question) for p in self.vocab.regimen_patterns.get(regimen, []))
 
     def label(self, kind: str, key: str, lang: str) -> str:
         table = {"endpoint": self.vocab.endpoint_labels, "population": self.vocab.population_labels}[kind]

@@ -17,6 +17,7 @@ from cd38_guide.corpus.glossary import GlossaryEntry
 from cd38_guide.corpus.sentences import question_language
 from cd38_guide.question.combinations import joined_drugs, with_spelled_regimen
 from cd38_guide.question.cues import (
+    AFTER_REACTION,
     ASKS_DOSE_OF,
     COMPARE,
     DEFINED,
@@ -267,7 +268,10 @@ def _intent(
         sides = sides if len(sides) >= 2 else ()
     if sides and COMPARE.search(text):
         return "comparison", sides
-    if RECHALLENGE.search(text) or after_antibody(text):
+    # "Can isatuximab be used again after a grade 3 infusion reaction?" asks how the reaction is managed, not when
+    # an antibody the disease progressed on may be given again.
+    after_reaction = "IRR" in e.endpoints or bool(AFTER_REACTION.search(text))
+    if (RECHALLENGE.search(text) or after_antibody(text)) and not after_reaction:
         return "rechallenge", ()
     attrs = set(e.attributes)
     if "dose_adjustment" in attrs or ("dose" in attrs and {"renal", "dialysis"} & set(e.populations)):

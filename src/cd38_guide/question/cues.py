@@ -62,6 +62,10 @@ RECHALLENGE = re.compile(
     r"|再次(使用|治疗|挑战)|再治疗|重新使用|洗脱|再投与|再治療",
     re.IGNORECASE,
 )
+# A reaction to the drug as the reason it might not be given again.
+AFTER_REACTION = re.compile(
+    r"infusion[- ]related|infusion reactions?|\birrs?\b|anaphyla|输注反应|过敏反应", re.IGNORECASE
+)
 # How resistance arises, asked as such (not a choice for resistant disease).
 RESISTANCE_ASKED = re.compile(
     r"\bmechanisms? (of|for|behind|underlying|of acquired) (resistance|escape|relapse|failure)\b"
