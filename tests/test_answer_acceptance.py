@@ -320,6 +320,12 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("CASTOR OS in patients with 2-3 prior lines?", "CASTOR (2-3 prior lines)"),
         # another disease; the journal Leukemia in a citation does not speak to it
         ("Isatuximab in T-cell acute lymphoblastic leukaemia?", "leukaemia"),
+        # the interference sources speak of serum SPEP and IFE, not of urine tests or nephelometry
+        ("Does isatuximab interfere with urine immunofixation?", "urine protein tests"),
+        ("达雷妥尤单抗会影响免疫比浊法测IgG吗？", "免疫比浊法"),
+        # a drug the glossary names in Chinese, whose dose no source gives; a response category no source defines
+        ("孟鲁司特预防输注反应用多大剂量？", "montelukast"),
+        ("IMWG标准中VGPR的定义是什么？", "VGPR"),
         # a guideline's advice asked: its scope, or the trials behind it, is no recommendation
         ("Which regimen does the IMWG 2021 guidance recommend for lenalidomide-refractory relapse?", "IMWG 2021"),
         ("泛太平洋共识推荐1q21+患者用哪个抗CD38方案？", "Pan-Pacific"),

@@ -389,7 +389,7 @@ def _asked_populations(text: str, populations: tuple[str, ...], vocab: Vocabular
 def _defined_term(text: str) -> str | None:
     response = RESPONSE_TERM.search(text)
     if response:
-        term = response.group(1) or response.group(2)
+        term = next(g for g in response.groups() if g)
         return ZH_RESPONSE_TERMS.get(term, term)
     state = DEFINED_STATE.search(text)
     if state:

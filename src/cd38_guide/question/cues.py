@@ -84,7 +84,8 @@ OUTCOME = re.compile(
 # "What dose of X?", "how much X?": the amount is asked, even when the question also names a toxicity.
 ASKS_DOSE_OF = re.compile(
     r"\b(what|which)( [\w-]+){0,3} dose\b|\bdose of\b|\bhow much\b|\bhow many mg\b|(什么|多少)剂量|剂量是多少"
-    r"|\b(recommended|usual|standard|approved|starting|labell?ed)( [\w-]+){0,2} (dose|dosing)\b|推荐剂量",
+    r"|\b(recommended|usual|standard|approved|starting|labell?ed)( [\w-]+){0,2} (dose|dosing)\b"
+    r"|推荐剂量|多大(的)?剂量|多大量",
     re.I,
 )
 # "皮下注射和静脉注射的…": both routes joined by 和/与/或, a comparison of the two routes in Chinese.
@@ -131,7 +132,11 @@ RESPONSE_TERM = re.compile(
     r"^\s*what (?:is|are|does) (?:an? |the )?((?:very good |stringent )?(?:complete|partial) response"
     r"|minimal residual disease(?: negativity)?|mrd(?: negativity| negative)?|overall response|stable disease)"
     r"(?: mean)?\s*[?？]?\s*$"
-    r"|^\s*什么(?:是|叫)(MRD阴性|微小残留病阴性|严格意义的完全缓解|完全缓解|非常好的部分缓解|部分缓解)[？?]?\s*$",
+    r"|^\s*什么(?:是|叫)(MRD阴性|微小残留病阴性|严格意义的完全缓解|完全缓解|非常好的部分缓解|部分缓解)[？?]?\s*$"
+    # "IMWG疗效标准中VGPR（非常好的部分缓解）的定义是什么？", "IMWG definition of a very good partial response?"
+    r"|(VGPR|MRD阴性|微小残留病阴性|严格意义的完全缓解|完全缓解|非常好的部分缓解|部分缓解)(?:（[^）]*）|\([^)]*\))?的定义"
+    r"|\bdefinition of (?:an? |the )?(very good partial response|complete response|partial response|vgpr"
+    r"|mrd negativity|minimal residual disease negativity)\b",
     re.IGNORECASE,
 )
 
