@@ -326,6 +326,8 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         # a drug the glossary names in Chinese, whose dose no source gives; a response category no source defines
         ("孟鲁司特预防输注反应用多大剂量？", "montelukast"),
         ("IMWG标准中VGPR的定义是什么？", "VGPR"),
+        # the labelling allows daratumumab's switch from IV to SC; no source speaks of isatuximab's
+        ("Can a patient on IV isatuximab be switched to the subcutaneous on-body injector?", "switching"),
         # a guideline's advice asked: its scope, or the trials behind it, is no recommendation
         ("Which regimen does the IMWG 2021 guidance recommend for lenalidomide-refractory relapse?", "IMWG 2021"),
         ("泛太平洋共识推荐1q21+患者用哪个抗CD38方案？", "Pan-Pacific"),
@@ -378,6 +380,7 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("EQUULEUS研究中对PI和IMiD双重难治的患者，DPd的总缓解率是多少？", "58%"),
         ("What does the Pan-Pacific consensus advise for frail patients?", "supportive care"),
         ("Daratumumab with carfilzomib in patients older than 65?", "0.76"),
+        ("Can patients switch from intravenous to subcutaneous daratumumab?", "switch to the subcutaneous form"),
         # a landmark rate says its time point
         ("CEPHEUS PFS, D-VRd vs VRd?", "54-month"),
         # the subgroup's own rate leads, not the whole trial's
