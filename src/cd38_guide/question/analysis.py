@@ -18,7 +18,9 @@ from cd38_guide.corpus.sentences import question_language
 from cd38_guide.question.combinations import joined_drugs, with_spelled_regimen
 from cd38_guide.question.cues import (
     AFTER_REACTION,
+    ASKING_SENTENCE,
     ASKS_DOSE_OF,
+    CASE_AGE,
     COMPARE,
     DEFINED,
     DEFINED_STATE,
@@ -368,21 +370,13 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
     )
 
 
-_ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
-_CASE_AGE = re.compile(
-    r"\b\d{2,3} ?(?-i:[MF])\b|\b\d{2,3}[- ]?(years?|yrs?|y)[- ]?(old|o\b)|\b\d{2,3} ?(yo|y/o)\b"
-    r"|\d{2,3} ?(岁|歳)(?!以上|及以上|或以上)",
-    re.IGNORECASE,
-)
-
-
 def _asked_populations(text: str, populations: tuple[str, ...], vocab: Vocabulary) -> tuple[str, ...]:
     """The populations of a described patient's question that its last asking sentence names."""
-    asking = _ASKING_SENTENCE.findall(text)
+    asking = ASKING_SENTENCE.findall(text)
     if not asking:
         return populations
     # The patient's own age ("Frail 78F", "a 78-year-old") says who is asked about, not a subgroup asked for.
-    named = {name for _, name in _found(vocab.populations, _CASE_AGE.sub(" ", asking[-1]), negatable=True)}
+    named = {name for _, name in _found(vocab.populations, CASE_AGE.sub(" ", asking[-1]), negatable=True)}
     return tuple(p for p in populations if p in named)
 
 

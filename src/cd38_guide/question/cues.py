@@ -164,6 +164,14 @@ SHARE_QUESTION = re.compile(
 RESULT_WORDS = re.compile(
     r"progress|respon|surviv|alive|died|death|relaps|remission|进展|缓解|生存|死亡|复发|有效", re.IGNORECASE
 )
+# The sentence that asks, in a question that first describes a case ("55F, len-refractory. Did CANDOR's benefit
+# differ by age?"), and the case's own age in it, which says who is asked about, not a subgroup asked for.
+ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
+CASE_AGE = re.compile(
+    r"\b\d{2,3} ?(?-i:[MF])\b|\b\d{2,3}[- ]?(years?|yrs?|y)[- ]?(old|o\b)|\b\d{2,3} ?(yo|y/o)\b"
+    r"|\d{2,3} ?(岁|歳)(?!以上|及以上|或以上)",
+    re.IGNORECASE,
+)
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75", "70岁以上").
 PATIENT = re.compile(
     r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
