@@ -93,6 +93,7 @@ def test_overall_survival_question_gets_overall_survival(real_assistant) -> None
         # a medication order for a named patient, in either language
         "Write an IsaPd order for Mrs Lee, 55 kg, starting Thursday.",
         "请给王女士开一份DRd的医嘱。",
+        "帮我开个DPd化疗单",
     ],
 )
 def test_off_scope_drugs_and_instructions_are_declined_with_what_is_missing(real_assistant, question) -> None:
@@ -333,6 +334,26 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("泛太平洋共识推荐1q21+患者用哪个抗CD38方案？", "Pan-Pacific"),
         # an adverse event a trial does not report, asked as a comparison of its arms
         ("Grade 3-4 infections in MajesTEC-3, Tec-Dara vs DPd or DVd?", "MajesTEC-3 infections"),
+        # the measure asked: a median the trial does not give (only a landmark rate and HR), an HR it does not give
+        ("Median progression-free survival in CEPHEUS with D-VRd?", "CEPHEUS (median PFS)"),
+        ("What was the PFS2 hazard ratio in IKEMA?", "IKEMA (PFS2 hazard ratio)"),
+        ("MonumenTAL-3研究Tal-DP的中位总生存期？", "MonumenTAL-3 (中位总生存期)"),
+        # ... in the group asked: the whole trial's median beside the subgroup's hazard ratio is not the group's median
+        ("Median PFS of high-risk patients in LEPUS?", "LEPUS median PFS (high-risk)"),
+        # subgroups a trial does not report: prior bortezomib, PI-refractory, 3 or more prior lines, one prior line
+        ("POLLUX PFS in bortezomib-pretreated patients who had received bortezomib before?", "bortezomib-exposed"),
+        ("PFS HR for DPd in PI-refractory patients in APOLLO?", "PI-refractory"),
+        ("CASTOR progression-free survival with three or more prior lines?", "3 or more prior lines"),
+        ("DREAMM-7 PFS with exactly one prior line, BVd vs DVd?", "DREAMM-7 (one prior line)"),
+        # a response rate is a share: a source that speaks of responders without one gives no rate
+        ("What was the overall response rate in Nijhof's daratumumab study?", "Nijhof ORR"),
+        # a count's cut-off, a supportive drug's dose, a trial's dose, drugs no source speaks of
+        ("At what platelet count should isatuximab be held?", "platelet count threshold"),
+        ("IVIG dose for recurrent infections with hypogammaglobulinaemia?", "immunoglobulin (dose)"),
+        ("Which daratumumab dose did patients receive in DARE?", "DARE"),
+        ("Duloxetine for painful bortezomib neuropathy?", "duloxetine"),
+        ("CANDOR中DKd组房颤的发生率？", "心律失常"),
+        ("LEPUS研究输注相关反应的发生率是多少？", "LEPUS IRR"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -361,6 +382,13 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("When was teclistamab with daratumumab approved?", "5 March 2026"),
         # the named trial's own dose, not the label's
         ("What dose of daratumumab was used in CANDOR?", "8 mg/kg"),
+        # a median stated beside its endpoint without the word; a group's median; a subgroup row of the asked trial
+        ("What was the median PFS2 in IKEMA?", "47.2"),
+        ("MAMMOTH penta-refractory median OS?", "5.6"),
+        ("KarMMa-3 median overall survival with ide-cel?", "41.4"),
+        ("LEPUS PFS HR in patients previously treated with bortezomib?", "0.36"),
+        ("CANDOR OS in proteasome inhibitor-refractory patients?", "43.2"),
+        ("ANC needed before the next isatuximab dose after grade 4 neutropenia?", "1.0"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

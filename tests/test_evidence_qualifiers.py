@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cd38_guide.evidence_qualifiers import asked_qualifiers, names_together
+from cd38_guide.evidence_qualifiers import asked_measures, asked_qualifiers, names_together
 from cd38_guide.question.vocabulary import load_vocabulary
 
 
@@ -72,3 +72,43 @@ def test_drugs_named_together_as_one_regimen(text: str, together: bool) -> None:
     drugs = drugs or (["lenalidomide", "isatuximab"] if "isatuximab" in text else None)
     drugs = drugs or (["teclistamab", "daratumumab"] if "teclistamab" in text else ["daratumumab", "lenalidomide"])
     assert names_together(text, drugs, load_vocabulary(())) is together
+
+
+@pytest.mark.parametrize(
+    ("question", "endpoints", "label", "stated", "not_stated"),
+    [
+        (
+            "CEPHEUS median PFS?",
+            ["PFS"],
+            "median PFS",
+            "median progression-free survival was 12.4 months",
+            "54-month progression-free survival of 68.1% vs 49.5%",
+        ),
+        # a median stated beside its endpoint without the word, or a few words on
+        ("IKEMA median PFS2?", ["PFS2"], "median PFS2", "PFS on the next line (PFS2) 47.2 vs 32.4 months", "HR 0.58"),
+        (
+            "MAMMOTH median OS?",
+            ["OS"],
+            "median OS",
+            "Overall survival ranged from 11.2 months in patients who were not triple-refractory",
+            "24-month overall survival was 65.0%",
+        ),
+        ("Tal-DP组中位总生存期？", ["OS"], "中位总生存期", "中位总生存期 21.0个月", "24个月总生存期 83%"),
+        # a hazard ratio asked of an endpoint is stated with that endpoint (or death, for overall survival)
+        ("IKEMA PFS2 HR?", ["PFS2", "HR"], "PFS2 hazard ratio", "PFS2 HR 0.59", "median PFS2 47.2 vs 32.4 months"),
+        ("APOLLO OS HR?", ["OS", "HR"], "OS hazard ratio", "lowered the risk of death (HR 0.82)", "PFS HR 0.63"),
+    ],
+)
+def test_the_measure_asked_must_be_the_one_stated(
+    question: str, endpoints: list[str], label: str, stated: str, not_stated: str
+) -> None:
+    lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in question) else "en"
+    pats = dict(asked_measures(question, endpoints, load_vocabulary(), lang))[label]
+    assert any(p.search(stated) for p in pats)
+    assert not any(p.search(not_stated) for p in pats)
+
+
+@pytest.mark.parametrize("question", ["What did CANDOR show for PFS?", "POLLUX PFS HR?", "median follow-up in APOLLO?"])
+def test_no_measure_is_asked_without_a_median_or_a_hazard_ratio_of_another_endpoint(question: str) -> None:
+    # PFS's hazard ratio is often stated as "the risk of progression or death", so it is not checked
+    assert asked_measures(question, ["PFS", "HR"] if "HR" in question else ["PFS"], load_vocabulary()) == []

@@ -26,7 +26,9 @@ def plan_comparison(planner: Planner, analysis: QuestionAnalysis) -> Plan:
         for t in planner.vocab.trials.values()
         if {t.regimen, t.comparator} == {a, b} or (t.regimen == a and t.comparator and b in t.comparator)
     ]
-    for trial in head_to_head:
+    # "CASTOR high-risk: D-Vd vs Vd?" asks CASTOR's result, not LEPUS's of the same arms.
+    named = [t for t in head_to_head if t in analysis.entities.trials]
+    for trial in named or head_to_head:
         for ep in endpoints:
             row = planner.best_row(trial, ep, pops)
             if row is not None:

@@ -20,13 +20,16 @@ from cd38_guide.evidence_qualifiers import (
     interference_gaps,
     interval_gaps,
     regimen_dose_gaps,
+    threshold_gaps,
 )
 from cd38_guide.evidence_subgroups import (
     ASPECT_WINDOW,
+    DOSE_STATED,
     EXCLUSION,
     design_gaps,
     population_gaps,
     qualifier_gaps,
+    supportive_dose_gaps,
     supportive_gaps,
 )
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -211,6 +214,9 @@ def subject_gaps(
             continue
         elif cue is RESULT and _is_guideline(guard, subject):
             pass  # a consensus or guideline has statements, not results
+        elif attribute in ("dose", "dose_adjustment") and subject in guard.vocab.trials:
+            # "What dara dose did the DARE dialysis patients get?": a dose the trial states, not its design.
+            about = [c for c in about if DOSE_STATED.search(c.text)]
         elif cue is not None and subject in guard.vocab.trials:
             # ... or reports the endpoint asked ("dara SC vs IV IRR?": "administration-related reactions ...").
             asked = [p for e in analysis.entities.endpoints for p in guard.vocab.endpoints.get(e, [])]
@@ -231,11 +237,13 @@ def subject_gaps(
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
         *supportive_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *supportive_dose_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *design_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *threshold_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
     return list(dict.fromkeys(found))  # two checks may find the same gap ("daratumumab (t(11;14))")
 

@@ -123,6 +123,48 @@ def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
     return out
 
 
+_NUMBER = r"\d+(?:\.\d+)?"
+# How a median result is stated beside its endpoint without the word: "PFS2 47.2 vs 32.4 months", "was not reached".
+_MEDIAN_VALUE = (
+    rf"(?:was |of |: )?(?:{_NUMBER} (?:vs\.?|versus|and) {_NUMBER} months|{_NUMBER} months|not (?:yet )?reached)"
+)
+# ... or a few words on in the sentence, with no rate or landmark between: "Overall survival ranged from 11.2 months".
+_SPAN_TO_MONTHS = rf"(?:(?!\bat\b|\brate|\.(?!\d))[^;%]){{0,60}}?(?<![\w.-]){_NUMBER} months"
+# Death spoken of as the event of an overall-survival hazard ratio ("lowered the risk of death, HR 0.78").
+_EVENT_WORDS = {"OS": "risk of death|死亡风险"}
+
+
+def asked_measures(
+    question: str, endpoints: Iterable[str], vocab: Vocabulary, lang: str = "en"
+) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """The measure asked of an endpoint, with how a passage states it: "CEPHEUS median PFS?" is not answered by its
+    54-month PFS rate and hazard ratio, nor "IKEMA PFS2 HR?" by its median PFS2.
+
+    A median is asked as "median PFS" or "中位无进展生存期"; a hazard ratio as "HR" beside another endpoint (the hazard
+    ratio of progression-free survival is often stated as "the risk of progression or death", so it is left alone).
+    """
+    out = []
+    for e in (e for e in endpoints if e != "HR"):
+        alts = "|".join(p.pattern for p in vocab.endpoints.get(e, []))
+        if not alts:
+            continue
+        label = vocab.endpoint_labels.get(e, {}).get(lang, e)
+        median = re.compile(rf"\bmedian (?:[\w()-]+ ){{0,2}}?(?:{alts})|中位(?:{alts})", re.IGNORECASE)
+        if median.search(question):
+            stated = re.compile(
+                rf"\bmedian (?:[\w()-]+ ){{0,3}}?(?:{alts})|中位(?:{alts})|(?:{alts})(?: \([\w ]+\))? {_MEDIAN_VALUE}"
+                rf"|(?:{alts}){_SPAN_TO_MONTHS}",
+                re.IGNORECASE,
+            )
+            out.append((f"中位{label}" if lang == "zh" else f"median {label}", [stated]))
+        if "HR" in endpoints and e != "PFS":
+            hr = "|".join(p.pattern for p in vocab.endpoints.get("HR", []))
+            event = "|".join(x for x in (alts, _EVENT_WORDS.get(e)) if x)
+            both = re.compile(rf"\A(?=[\s\S]*?(?:{hr}))(?=[\s\S]*?(?:{event}))", re.IGNORECASE)
+            out.append((f"{label}风险比" if lang == "zh" else f"{label} hazard ratio", [both]))
+    return out
+
+
 def _mentions(text: str, vocab: Vocabulary) -> list[tuple[int, int, frozenset[str]]]:
     """Each drug name and regimen code in ``text``: (start, end, the drugs it names), in reading order."""
     found = [
@@ -291,3 +333,35 @@ def regimen_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: li
     if any(asked.intersection(guard.foreground_drugs(c.text)) for c in strong):
         return []
     return list(analysis.entities.regimens)
+
+
+# A cut-off asked of a blood count ("platelet threshold for holding isatuximab?", "ANC cutoff to hold dara?").
+_THRESHOLD_ASKED = re.compile(
+    r"\b(thresholds?|cut-?offs?|below what|at what ([\w-]+ ){0,2}(level|count|value))\b|阈值|低于多少|多少以下",
+    re.IGNORECASE,
+)
+_COUNTS = {
+    "platelet count": r"platelets?|\bplts?\b|血小板",
+    "neutrophil count": r"\banc\b|neutrophils?|中性粒细胞",
+    "haemoglobin": r"ha?emoglobin|\bhb\b|\bhgb\b|血红蛋白",
+}
+
+
+def threshold_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "Platelet threshold for holding isatuximab?": a cut-off asked of a count needs a strong quote giving a number
+    for that count (isatuximab's "ANC ... 1.0 × 10^9/L"), about the drug asked; "delayed until blood counts recover"
+    gives none."""
+    if not _THRESHOLD_ASKED.search(analysis.normalized):
+        return []
+    subjects = guard.subjects(analysis)
+    gaps = []
+    for count, words in _COUNTS.items():
+        if not re.search(words, analysis.normalized, re.IGNORECASE):
+            continue
+        stated = re.compile(rf"(?:{words})[^.;]{{0,60}}?\d|\d[^.;]{{0,30}}(?:{words})", re.IGNORECASE)
+        if not any(
+            stated.search(c.text) and (not subjects or any(guard.speaks_of(c.pid, c.text, s) for s in subjects))
+            for c in strong
+        ):
+            gaps.append(f"{' / '.join(subjects)} ({count} threshold)" if subjects else f"{count} threshold")
+    return gaps

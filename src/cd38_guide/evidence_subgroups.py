@@ -11,7 +11,7 @@ import re
 
 from cd38_guide.answer_plan import Plan
 from cd38_guide.entity_guard import EntityGuard
-from cd38_guide.evidence_qualifiers import asked_qualifiers
+from cd38_guide.evidence_qualifiers import asked_measures, asked_qualifiers
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import Candidate
 
@@ -76,6 +76,27 @@ def supportive_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
             asked = next((m[0] for p in guard.vocab.drug_names(s) if (m := p.search(analysis.text))), s)
             gaps.append(f"{drug} ({asked})")
     return gaps
+
+
+DOSE_STATED = re.compile(
+    r"\d+(\.\d+)?\s?(mg|g|units?)(/kg|/m2|/m²)?\b(?!/d?l\b)"
+    r"|\b(full|standard|usual|same|approved|labell?ed|reduced) doses?\b|\bno dose (adjustment|modification|reduction)",
+    re.IGNORECASE,
+)
+"""A dose stated: an amount with its unit, or a dose named as the label's ("full dose", "no dose adjustment")."""
+
+
+def supportive_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "IVIG dose and interval per AAAAI?": a supportive drug's dose asked needs a strong quote stating one for it,
+    not the IgG levels at which it is given."""
+    if "dose" not in analysis.entities.attributes:
+        return []
+    return [
+        f"{s} (dose)"
+        for s in guard.subjects(analysis)
+        if guard.vocab.drug_class.get(s) == "supportive"
+        and not any(guard.mentions(c.text, s) and DOSE_STATED.search(c.text) for c in strong)
+    ]
 
 
 _ASKS_EXCLUSION = re.compile(r"\bexclu|\bineligib|\bnot eligible|排除", re.IGNORECASE)
@@ -176,27 +197,35 @@ def qualifier_gaps(
             continue
         pats = v.endpoints.get(e, [])
         label = v.endpoint_labels.get(e, {}).get("en", e)
-        found = any(
-            p.search(c.text) and not _names_endpoint_only(c.text) for t in trials for c in loosely[t] for p in pats
-        )
+        # A response rate is reported as a share: "at least a partial response" in a sentence about CD38 levels
+        # is no overall response rate.
+        shares = e in _RATE_ENDPOINTS and bool(_ASKS_SHARE.search(analysis.normalized))
+
+        def reports(text: str, shares: bool = shares) -> bool:
+            return not _names_endpoint_only(text) and (not shares or bool(_RATE_SHARE.search(text)))
+
+        found = any(p.search(c.text) and reports(c.text) for t in trials for c in loosely[t] for p in pats)
         if not found and not any(label in t for t in claims):
             gaps.append(f"{' / '.join(trials)} {e}")
-    # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported.
-    for label, pats in asked_qualifiers(analysis.normalized):
-        # a passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months")
-        texts = [x for t in trials for c in on_trial[t] if _names(guard, t, x := passage_text(guard, c.pid, c.text))]
-        texts += claims
-        if not any(p.search(x) for p in pats for x in texts):
-            gaps.append(f"{' / '.join(trials)} ({label})")
-    # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd per DREAMM-7?");
-    # the table says which side reports them. A narrower population asked beside its broader one ("dialysis pt ...
+    # In a comparison the populations set the scene ("len-refractory at 1st relapse: BVd or DVd?"); the table says
+    # which side reports them. One naming its trial and endpoint ("DREAMM-7 PFS with 1 prior line, BVd vs DVd?")
+    # asks that trial's subgroup. A narrower population asked beside its broader one ("dialysis pt ...
     # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
     asked_pops = set(analysis.asked_populations)
+    subgroup_result = named_trial and bool(analysis.entities.endpoints)
     populations = [
         p
         for p in analysis.asked_populations
-        if analysis.intent != "comparison" and not asked_pops & set(v.population_broader.get(p, []))
+        if (analysis.intent != "comparison" or subgroup_result)
+        and not asked_pops & set(v.population_broader.get(p, []))
     ]
+    # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported; a
+    # passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months").
+    stated = [x for t in trials for c in on_trial[t] if _names(guard, t, x := passage_text(guard, c.pid, c.text))]
+    stated += claims
+    for label, pats in asked_qualifiers(analysis.normalized):
+        if not any(p.search(x) for p in pats for x in stated):
+            gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in populations:
         pats = population_patterns(guard, pop, broader=False)
         titles = [guard.passages[c.pid].title for t in trials for c in on_trial[t]]
@@ -204,6 +233,8 @@ def qualifier_gaps(
         found = any(p.search(x) for p in pats for x in texts)
         if not found:
             gaps.append(f"{' / '.join(trials)} ({pop})")
+    if gaps:
+        return gaps
     if gaps:
         return gaps
     if analysis.intent == "toxicity":
@@ -259,8 +290,27 @@ def qualifier_gaps(
             )
             if not in_row and not in_sentence:
                 gaps.append(f"{' / '.join(trials)} {e} ({pop})")
+    if gaps:
+        return gaps
+    # The measure asked, in the group asked, must be what the answer reports: "LEPUS high-risk median PFS?" is not
+    # answered by the whole trial's median beside the group's hazard ratio.
+    in_group = [p for pop in populations for p in population_patterns(guard, pop, broader=False)]
+    measured = [x for x in stated if not in_group or any(p.search(x) for p in in_group)]
+    for label, pats in asked_measures(analysis.normalized, analysis.entities.endpoints, v, analysis.language):
+        if not any(p.search(x) for p in pats for x in measured):
+            group = f" ({', '.join(populations)})" if populations else ""
+            gaps.append(f"{' / '.join(trials)} {label}{group}" if group else f"{' / '.join(trials)} ({label})")
     return gaps
 
+
+_RATE_ENDPOINTS = frozenset({"ORR", "CR", "VGPR", "MRD", "sCR", "CBR"})
+_RATE_SHARE = re.compile(r"\d+(\.\d+)?\s?%|\b\d+ (of|out of) \d+\b")
+_ASKS_SHARE = re.compile(
+    r"\b(orr|s?cr|vgpr|mrd|cbr|rates?|proportion|percentage|share|how many|what ?%|what percent)\b|%|多少|比例|率",
+    re.IGNORECASE,
+)
+"""Endpoints reported as a share of patients, how such a share is written, and how a question asks for one (not
+"do CD59 levels predict response?")."""
 
 # "The primary endpoint was progression-free survival; ...": the trial measured it, which is no result.
 _ENDPOINT_OF_DESIGN = re.compile(
