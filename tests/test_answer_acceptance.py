@@ -354,6 +354,12 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Duloxetine for painful bortezomib neuropathy?", "duloxetine"),
         ("CANDOR中DKd组房颤的发生率？", "心律失常"),
         ("LEPUS研究输注相关反应的发生率是多少？", "LEPUS IRR"),
+        # a partner drug's dose for a named toxicity: the label-follows line gives no amount
+        ("IsaKd with grade 3 thrombocytopenia: reduce carfilzomib to what dose?", "carfilzomib (thrombocytopenia)"),
+        ("DPd方案出现4级中性粒细胞减少，泊马度胺应减到多少？", "pomalidomide (neutropenia)"),
+        # details no source gives: an infusion rate in mL per hour, an in-line filter
+        ("Starting infusion rate in mL/h for IV daratumumab?", "mL per hour"),
+        ("Is a 0.2 micron in-line filter needed for isatuximab?", "in-line filter"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -389,6 +395,14 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("LEPUS PFS HR in patients previously treated with bortezomib?", "0.36"),
         ("CANDOR OS in proteasome inhibitor-refractory patients?", "43.2"),
         ("ANC needed before the next isatuximab dose after grade 4 neutropenia?", "1.0"),
+        # shorthand and notation read as words: xmatch, RBCs, C2D1; a test the interference passage names as written
+        ("Urgent xmatch for a pt on dara: what does DTT do to the reagent RBCs?", "inactivates CD38"),
+        ("Plts 25k at C2D1 on DVd - reduce the daratumumab dose?", "delayed"),
+        ("What does the daratumumab IFE reflex assay add to the sample?", "anti-daratumumab"),
+        # exposure is a rechallenge's premise, not a subgroup the consensus must report
+        ("Dara-exposed patient: washout before rechallenge per the Pan-Pacific consensus?", "6 to 12 months"),
+        # a partner drug's reduction asked as which drug, not to what dose: the label-follows line answers
+        ("Grade 3 thrombocytopenia on DRd - hold dara or reduce lenalidomide?", "delayed"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

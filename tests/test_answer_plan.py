@@ -67,6 +67,24 @@ def test_asked_endpoint_and_population_pick_the_row(world) -> None:
     _grounded(world, elderly)
 
 
+@pytest.mark.parametrize(
+    ("question", "shown", "not_shown"),
+    [
+        # no level asked: the headline MRD result, not a deeper level's
+        ("CEPHEUS MRD negativity?", "MRD negativity 60.9% vs 39.4%", "10-6"),
+        # the level and landmark asked, each labelled in the line
+        ("CEPHEUS MRD at 10^-6 at 48 months?", "48-month rate MRD negativity at 10-6 45.2% vs 27.3%", "60.9"),
+        ("CEPHEUS MRD rate at 10-5 at 12 months?", "12-month rate MRD negativity at 10-5 43.1% vs 28.3%", "22.8"),
+        ("CEPHEUS研究12个月时10^-6水平MRD阴性率？", "12个月MRD阴性率（10-6） 22.8% 对比 11.1%", "43.1"),
+    ],
+)
+def test_the_mrd_level_and_landmark_asked_pick_the_row(world, question: str, shown: str, not_shown: str) -> None:
+    plan = _plan(world, question)
+    assert plan.claims and shown in plan.claims[0].text
+    assert not_shown not in plan.claims[0].text
+    _grounded(world, plan)
+
+
 def test_a_subgroup_without_a_row_gets_no_whole_trial_line(world) -> None:
     plan = _plan(world, "IsaPd PFS in daratumumab-refractory pts in ICARIA-MM?")
     assert plan.claims == []

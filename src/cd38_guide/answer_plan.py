@@ -33,6 +33,10 @@ _NOT_RESULTS = re.compile(
 _RATE = re.compile(r"\d+[- ]month|\brates?\b|%|比例|率", re.IGNORECASE)
 _EARLY = re.compile(r"primary analysis|first (readout|analysis)|interim|initial|主要分析|中期", re.IGNORECASE)
 _LATE = re.compile(r"\bfinal\b|long-term|latest|updated?|最终|长期", re.IGNORECASE)
+# An MRD level asked ("10^-5", "10-6", "10⁻⁶") and a landmark asked ("12-month", "12个月", "4-year"): a row of
+# another level or landmark of the same endpoint is not the one asked.
+_LEVEL = re.compile(r"10\s*\^?\s*[-−–⁻]\s*([4-7⁴⁵⁶⁷])")
+_LANDMARK = re.compile(r"(?<![\d.])(\d{1,3})[- ]?(month|个月|year|年)", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow-?up|f/u|随访", re.IGNORECASE)
 MAX_LINES = 6
 
@@ -64,6 +68,31 @@ class Plan:
         """Passages the plan cites, in first-use order."""
         ids = [c.passage for c in self.claims] + [c.passage for row in self.rows for c in row]
         return list(dict.fromkeys(p for p in ids if p))
+
+
+def _level_of(text: str) -> str | None:
+    """The MRD level a text names ("10^-5", "10-6", "10⁻⁶"), as a digit."""
+    m = _LEVEL.search(text)
+    return m.group(1).translate(str.maketrans("⁴⁵⁶⁷", "4567")) if m else None
+
+
+def _at_asked_level(rows: list[FactRow], question: str) -> list[FactRow]:
+    """Rows at the MRD level asked, never another level's; with none asked, the rows that name no level first."""
+    asked = _level_of(question)
+    if asked is None:
+        return [r for r in rows if not r.level] or rows
+    return [r for r in rows if r.level and _level_of(r.level) == asked] or [r for r in rows if not r.level]
+
+
+def _at_asked_landmark(rows: list[FactRow], question: str) -> list[FactRow]:
+    """The rows of the landmark asked ("12个月时 ... MRD", "4-year PFS"), when the table has them."""
+    for m in _LANDMARK.finditer(question):
+        months = int(m.group(1)) * (12 if m.group(2).lower() in ("year", "年") else 1)
+        names = {f"{months}-month rate", *([f"{months // 12}-year rate"] if months % 12 == 0 else [])}
+        kept = [r for r in rows if r.measure in names]
+        if kept:
+            return kept
+    return rows
 
 
 class Planner:
@@ -145,6 +174,7 @@ class Planner:
             if _EARLY.search(question):
                 # "at the primary analysis": that readout's rows, whatever later updates report.
                 rows = [r for r in rows if "primary" in r.passage or "interim" in r.passage] or rows
+            rows = _at_asked_level(rows, question)
             wants_rate = bool(_RATE.search(question)) and "median" not in question.lower()
             rates = [r for r in rows if r.measure and "rate" in r.measure and r.values]
             medians = (
@@ -159,7 +189,7 @@ class Planner:
                 timing = any(w in r.passage for w in ("primary", "interim")) if early else "final" in r.passage
                 return (timing, "final" in r.passage and not early, r.hr is not None, self._order[r])
 
-            best = max(medians, key=recency)
+            best = max(_at_asked_landmark(medians, question), key=recency)
             if best.hr is None:
                 hr = [r for r in rows if r.passage == best.passage and r.hr and not r.values]
                 if hr:
@@ -199,6 +229,8 @@ class Planner:
                 head = f"{measure} {ep}" if lang == "en" else f"{zh_time}{ep}"
             else:
                 head = ep
+            if row.level:  # "MRD negativity at 10-6"
+                head = f"{head}（{row.level}）" if lang == "zh" else f"{head} at {row.level}"
             parts.append(f"{head} {shown}".strip())
         if row.hr:
             hr = f"{words['hr']} {row.hr}"

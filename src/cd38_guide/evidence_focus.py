@@ -27,6 +27,7 @@ from cd38_guide.evidence_subgroups import (
     DOSE_STATED,
     EXCLUSION,
     design_gaps,
+    event_dose_gaps,
     population_gaps,
     qualifier_gaps,
     supportive_dose_gaps,
@@ -188,7 +189,8 @@ def subject_gaps(
         # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
         subjects = [s for s in subjects if s in guard.vocab.trials]
         if not subjects:
-            return [*aspect_gaps, *regimen_dose_gaps(analysis, guard, speaking)]
+            dose_gaps = [*regimen_dose_gaps(analysis, guard, speaking), *event_dose_gaps(analysis, guard, speaking)]
+            return [*aspect_gaps, *dose_gaps]
     if attribute and analysis.entities.named_drugs:
         # A dose question is about the drugs it names, not the regimen they are given in.
         subjects = [s for s in subjects if s not in guard.vocab.regimens]
@@ -238,6 +240,7 @@ def subject_gaps(
         *population_gaps(analysis, guard, candidates, plan),
         *supportive_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *supportive_dose_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *event_dose_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *design_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from cd38_guide.answer_plan import Plan
 from cd38_guide.entity_guard import EntityGuard, regimen_drugs_asked
@@ -252,12 +253,22 @@ def interference_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: li
     }
     missing = []
     for m in _NAMED_TEST.finditer(analysis.normalized):
+        test = analysis.normalized[m.end(1) : m.end()]
         for word in m.group(1).split():
             if word.lower() in known or not is_rare_word(word) or guard.drugs_in(word):
                 continue
-            if not stems.intersection(tokenize(word)):
+            # ... or any interference passage names that very test ("the daratumumab IFE reflex assay").
+            if not stems.intersection(tokenize(word)) and not _names_test(guard, f"{word} {test}"):
                 missing.append(word)
     return [f"interference with {' '.join(missing)} testing"] if missing else []
+
+
+@lru_cache(maxsize=256)
+def _names_test(guard: EntityGuard, test: str) -> bool:
+    """Does an interference passage of the corpus name ``test`` as written ("reflex assay")?"""
+    words = guard.vocab.attributes.get("interference", [])  # the interference vocabulary: SPEP, IFE, DTT ...
+    pattern = re.compile(rf"\b{re.escape(test)}", re.IGNORECASE)
+    return any(pattern.search(p.text) and any(w.search(p.text) for w in words) for p in guard.passages.values())
 
 
 def definition_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:

@@ -99,6 +99,47 @@ def supportive_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong:
     ]
 
 
+_AMOUNT = re.compile(
+    r"\b(how much|to what|what (dose|level|amount)|dose levels?|which dose|how (low|far)|drop\w* to|step\w* down)\b"
+    r"|\bhow (should|do|would|can) (i|we|you) (reduce|adjust|modify|dose)\b"
+    r"|多少|几毫克|什么剂量|哪个剂量|(怎么|如何|怎样)(减量|调整)",
+    re.IGNORECASE,
+)
+_REDUCED = re.compile(r"\b(reduc\w*|lower\w*|cut|drop\w*)\b|减到|减至|降到|降至|减量", re.IGNORECASE)
+
+
+def event_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """ "IsaKd with grade 3 thrombocytopenia: carfilzomib reduced to what?": a partner drug's dose asked for a named
+    toxicity needs a strong quote giving a dose of that drug for that toxicity (bortezomib's neuropathy steps), not
+    the line that partner drugs follow their own labels, nor the drug's starting dose."""
+    attributes = analysis.entities.attributes
+    asked = "dose_adjustment" in attributes or analysis.intent == "dose_adjustment"
+    asked = asked or ("dose" in attributes and bool(_REDUCED.search(analysis.normalized)))
+    # ... asked as an amount or a rule ("to what level?", "减到多少", "怎么减量"), not as which drug to reduce
+    asked = asked and bool(_AMOUNT.search(analysis.normalized))
+    events = guard.vocab.adverse_events_in(analysis.normalized)
+    if not asked or not events:
+        return []
+    drugs = [
+        d
+        for d in analysis.entities.named_drugs
+        if guard.vocab.drug_class.get(d) not in ("anti_cd38", "supportive", None)
+        and d not in guard.refractory_drugs(analysis.entities.populations)
+    ]
+    gaps = []
+    for d in drugs:
+        for event in events:
+            pats = guard.vocab.adverse_events[event]
+            if not any(
+                DOSE_STATED.search(c.text)
+                and guard.mentions(x := passage_text(guard, c.pid, c.text), d)
+                and any(p.search(x) for p in pats)
+                for c in strong
+            ):
+                gaps.append(f"{d} ({event})")
+    return gaps
+
+
 _ASKS_EXCLUSION = re.compile(r"\bexclu|\bineligib|\bnot eligible|排除", re.IGNORECASE)
 # A baseline share ("42% had 1q21+", "86 patients aged 70 or older") next to the group's name; a confidence
 # interval ("HR 0.50, 95% CI ... in patients with gain(1q21)") is no share.
@@ -213,10 +254,13 @@ def qualifier_gaps(
     # did the renal subgroup in MAIA benefit?") is answered by the broader one's subgroup, which was asked too.
     asked_pops = set(analysis.asked_populations)
     subgroup_result = named_trial and bool(analysis.entities.endpoints)
+    # Exposure to the antibody is a rechallenge's premise ("dara-exposed, washout per the Pan-Pacific consensus?").
+    premise = _ANTI_CD38_HISTORY if analysis.intent == "rechallenge" else frozenset()
     populations = [
         p
         for p in analysis.asked_populations
         if (analysis.intent != "comparison" or subgroup_result)
+        and p not in premise
         and not asked_pops & set(v.population_broader.get(p, []))
     ]
     # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported; a
@@ -303,6 +347,7 @@ def qualifier_gaps(
     return gaps
 
 
+_ANTI_CD38_HISTORY = frozenset({"anti-CD38-exposed", "anti-CD38-refractory"})
 _RATE_ENDPOINTS = frozenset({"ORR", "CR", "VGPR", "MRD", "sCR", "CBR"})
 _RATE_SHARE = re.compile(r"\d+(\.\d+)?\s?%|\b\d+ (of|out of) \d+\b")
 _ASKS_SHARE = re.compile(

@@ -38,11 +38,12 @@ class FactRow(Frozen):
     ci: str | None = None
     ci_level: str | None = None
     follow_up: str | None = None
+    level: str | None = Field(default=None, description='The threshold a rate is measured at, verbatim ("10-6" MRD).')
     drug: str | None = Field(default=None, description="For dose/adjustment/threshold rows: the drug concerned.")
 
     def verbatim(self) -> list[str]:
         """Every string of the row that must occur in the passage text."""
-        return [v for v in (*self.values, self.hr, self.ci, self.ci_level, self.follow_up) if v]
+        return [v for v in (*self.values, self.hr, self.ci, self.ci_level, self.follow_up, self.level) if v]
 
 
 def read_facts(folder: Path) -> list[FactRow]:

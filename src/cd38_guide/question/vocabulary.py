@@ -301,6 +301,8 @@ def _build(glossary: tuple[GlossaryEntry, ...]) -> Vocabulary:
         (re.compile(re.escape(short) + f"(?!{re.escape(full[len(short)])})"), full)
         for short, full in vocab.get("zh_short_names", {}).items()
     ]
+    # Notations with a number inside ("C2D1"): a pattern and its replacement.
+    shorthand += [(re.compile(k, re.IGNORECASE), v) for k, v in vocab.get("shorthand_patterns", {}).items()]
     known.update(k.lower() for k in vocab["shorthand"])
     return Vocabulary(
         drug_class=drug_class,
