@@ -13,24 +13,26 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
+from cd38_guide.evidence_doses import (
+    DOSE_STATED,
+    event_dose_gaps,
+    regimen_dose_gaps,
+    supportive_dose_gaps,
+    threshold_gaps,
+)
 from cd38_guide.evidence_qualifiers import (
     INTERVAL_ASPECT,
     combination_gaps,
     definition_gaps,
     interference_gaps,
     interval_gaps,
-    regimen_dose_gaps,
-    threshold_gaps,
 )
 from cd38_guide.evidence_subgroups import (
     ASPECT_WINDOW,
-    DOSE_STATED,
     EXCLUSION,
     design_gaps,
-    event_dose_gaps,
     population_gaps,
     qualifier_gaps,
-    supportive_dose_gaps,
     supportive_gaps,
 )
 from cd38_guide.question.analysis import QuestionAnalysis

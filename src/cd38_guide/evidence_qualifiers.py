@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from cd38_guide.answer_plan import Plan
-from cd38_guide.entity_guard import EntityGuard, regimen_drugs_asked
+from cd38_guide.entity_guard import EntityGuard
 from cd38_guide.index.lexical import tokenize
 from cd38_guide.query_terms import is_rare_word
 from cd38_guide.question.analysis import QuestionAnalysis
@@ -333,46 +333,3 @@ def interval_gaps(
         return not anchors or 2 * sum(any(t in tokens for t in a) for a in anchors) > len(anchors)
 
     return [] if any(states(t, pid) for t, pid in texts) else [INTERVAL_ASPECT]
-
-
-def regimen_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
-    """ "On dialysis: can IsaKd be given at full dose?": a dose asked of a described patient's regimen needs a strong
-    quote naming one of its drugs; lenalidomide's renal doses do not answer it (they would for DRd)."""
-    asked = regimen_drugs_asked(analysis, guard)
-    if not asked or not analysis.describes_patient:
-        return []
-    if any(asked.intersection(guard.foreground_drugs(c.text)) for c in strong):
-        return []
-    return list(analysis.entities.regimens)
-
-
-# A cut-off asked of a blood count ("platelet threshold for holding isatuximab?", "ANC cutoff to hold dara?").
-_THRESHOLD_ASKED = re.compile(
-    r"\b(thresholds?|cut-?offs?|below what|at what ([\w-]+ ){0,2}(level|count|value))\b|阈值|低于多少|多少以下",
-    re.IGNORECASE,
-)
-_COUNTS = {
-    "platelet count": r"platelets?|\bplts?\b|血小板",
-    "neutrophil count": r"\banc\b|neutrophils?|中性粒细胞",
-    "haemoglobin": r"ha?emoglobin|\bhb\b|\bhgb\b|血红蛋白",
-}
-
-
-def threshold_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
-    """ "Platelet threshold for holding isatuximab?": a cut-off asked of a count needs a strong quote giving a number
-    for that count (isatuximab's "ANC ... 1.0 × 10^9/L"), about the drug asked; "delayed until blood counts recover"
-    gives none."""
-    if not _THRESHOLD_ASKED.search(analysis.normalized):
-        return []
-    subjects = guard.subjects(analysis)
-    gaps = []
-    for count, words in _COUNTS.items():
-        if not re.search(words, analysis.normalized, re.IGNORECASE):
-            continue
-        stated = re.compile(rf"(?:{words})[^.;]{{0,60}}?\d|\d[^.;]{{0,30}}(?:{words})", re.IGNORECASE)
-        if not any(
-            stated.search(c.text) and (not subjects or any(guard.speaks_of(c.pid, c.text, s) for s in subjects))
-            for c in strong
-        ):
-            gaps.append(f"{' / '.join(subjects)} ({count} threshold)" if subjects else f"{count} threshold")
-    return gaps

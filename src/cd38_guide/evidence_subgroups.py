@@ -78,68 +78,6 @@ def supportive_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
     return gaps
 
 
-DOSE_STATED = re.compile(
-    r"\d+(\.\d+)?\s?(mg|g|units?)(/kg|/m2|/m²)?\b(?!/d?l\b)"
-    r"|\b(full|standard|usual|same|approved|labell?ed|reduced) doses?\b|\bno dose (adjustment|modification|reduction)",
-    re.IGNORECASE,
-)
-"""A dose stated: an amount with its unit, or a dose named as the label's ("full dose", "no dose adjustment")."""
-
-
-def supportive_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
-    """ "IVIG dose and interval per AAAAI?": a supportive drug's dose asked needs a strong quote stating one for it,
-    not the IgG levels at which it is given."""
-    if "dose" not in analysis.entities.attributes:
-        return []
-    return [
-        f"{s} (dose)"
-        for s in guard.subjects(analysis)
-        if guard.vocab.drug_class.get(s) == "supportive"
-        and not any(guard.mentions(c.text, s) and DOSE_STATED.search(c.text) for c in strong)
-    ]
-
-
-_AMOUNT = re.compile(
-    r"\b(how much|to what|what (dose|level|amount)|dose levels?|which dose|how (low|far)|drop\w* to|step\w* down)\b"
-    r"|\bhow (should|do|would|can) (i|we|you) (reduce|adjust|modify|dose)\b"
-    r"|多少|几毫克|什么剂量|哪个剂量|(怎么|如何|怎样)(减量|调整)",
-    re.IGNORECASE,
-)
-_REDUCED = re.compile(r"\b(reduc\w*|lower\w*|cut|drop\w*)\b|减到|减至|降到|降至|减量", re.IGNORECASE)
-
-
-def event_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
-    """ "IsaKd with grade 3 thrombocytopenia: carfilzomib reduced to what?": a partner drug's dose asked for a named
-    toxicity needs a strong quote giving a dose of that drug for that toxicity (bortezomib's neuropathy steps), not
-    the line that partner drugs follow their own labels, nor the drug's starting dose."""
-    attributes = analysis.entities.attributes
-    asked = "dose_adjustment" in attributes or analysis.intent == "dose_adjustment"
-    asked = asked or ("dose" in attributes and bool(_REDUCED.search(analysis.normalized)))
-    # ... asked as an amount or a rule ("to what level?", "减到多少", "怎么减量"), not as which drug to reduce
-    asked = asked and bool(_AMOUNT.search(analysis.normalized))
-    events = guard.vocab.adverse_events_in(analysis.normalized)
-    if not asked or not events:
-        return []
-    drugs = [
-        d
-        for d in analysis.entities.named_drugs
-        if guard.vocab.drug_class.get(d) not in ("anti_cd38", "supportive", None)
-        and d not in guard.refractory_drugs(analysis.entities.populations)
-    ]
-    gaps = []
-    for d in drugs:
-        for event in events:
-            pats = guard.vocab.adverse_events[event]
-            if not any(
-                DOSE_STATED.search(c.text)
-                and guard.mentions(x := passage_text(guard, c.pid, c.text), d)
-                and any(p.search(x) for p in pats)
-                for c in strong
-            ):
-                gaps.append(f"{d} ({event})")
-    return gaps
-
-
 _ASKS_EXCLUSION = re.compile(r"\bexclu|\bineligib|\bnot eligible|排除", re.IGNORECASE)
 # A baseline share ("42% had 1q21+", "86 patients aged 70 or older") next to the group's name; a confidence
 # interval ("HR 0.50, 95% CI ... in patients with gain(1q21)") is no share.
