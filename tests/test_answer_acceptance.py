@@ -360,6 +360,13 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         # details no source gives: an infusion rate in mL per hour, an in-line filter
         ("Starting infusion rate in mL/h for IV daratumumab?", "mL per hour"),
         ("Is a 0.2 micron in-line filter needed for isatuximab?", "in-line filter"),
+        # an age threshold is a subgroup asked, not a described patient; drugs no source doses or speaks of
+        ("POLLUX OS in >=75 year-old patients?", "POLLUX OS (elderly)"),
+        ("What co-trimoxazole dose for PJP prophylaxis on daratumumab?", "co-trimoxazole"),
+        ("来特莫韦预防CMV适合用伊沙的患者吗？", "letermovir"),
+        ("Can we convert a patient from IV isatuximab to the SC on-body injector?", "switching"),
+        # a guideline asked to choose between regimens: its advice must name one of them
+        ("Does the Pan-Pacific consensus recommend DKd or IsaKd?", "Pan-Pacific"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -403,6 +410,11 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("Dara-exposed patient: washout before rechallenge per the Pan-Pacific consensus?", "6 to 12 months"),
         # a partner drug's reduction asked as which drug, not to what dose: the label-follows line answers
         ("Grade 3 thrombocytopenia on DRd - hold dara or reduce lenalidomide?", "delayed"),
+        # a case note before its question: its details are the case, the question asks the 75+ subgroup
+        ("80F, 2 prior lines, bortezomib-sensitive - CASTOR median PFS in the 75+ subgroup?", "17.9"),
+        ("t(4;14) pt - APOLLO PFS in the high-risk group?", "0.85"),
+        ("84M, CFS 5 - CANDOR frail subgroup median PFS?", "18.5"),
+        ("达雷单药治疗后甲强龙后处理怎么给？", "methylprednisolone 20 mg"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

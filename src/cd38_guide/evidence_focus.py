@@ -230,6 +230,9 @@ def subject_gaps(
             # advice for the group asked, not its scope or the trials behind it.
             pops = [p for e in analysis.entities.populations for p in guard.vocab.population_patterns(e)]
             about = [c for c in about if _ADVISES.search(c.text) and (not pops or any(p.search(c.text) for p in pops))]
+            # ... and, asked to choose between regimens ("DKd or IsaKd?"), advice naming one of them.
+            regimens = analysis.entities.regimens
+            about = [c for c in about if not regimens or any(guard.mentions(c.text, r) for r in regimens)]
         if not about:
             gaps.append(subject)
     trials = [s for s in subjects if s in guard.vocab.trials]

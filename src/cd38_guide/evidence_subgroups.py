@@ -201,11 +201,20 @@ def qualifier_gaps(
         and p not in premise
         and not asked_pops & set(v.population_broader.get(p, []))
     ]
+    # ... read from what is asked: a described patient's "2 prior lines" is the case, not a subgroup asked for.
+    asked_text = analysis.asking or analysis.normalized
     # A figure that qualifies the result asked ("MRD at 10^-6", "with 3 prior lines") must be the one reported; a
     # passage's title or heading qualifies its sentences ("... daratumumab monotherapy", "Follow-up at 40 months").
-    stated = [x for t in trials for c in on_trial[t] if _names(guard, t, x := passage_text(guard, c.pid, c.text))]
+    # A passage on another subject that names the trial in passing ("1-3 prior lines in CANDOR and IKEMA and at
+    # least two in ICARIA-MM") reports none of its figures.
+    stated = [
+        x
+        for t in trials
+        for c in on_trial[t]
+        if guard.passage_about(c.pid, t) and _names(guard, t, x := passage_text(guard, c.pid, c.text))
+    ]
     stated += claims
-    for label, pats in asked_qualifiers(analysis.normalized):
+    for label, pats in asked_qualifiers(asked_text):
         if not any(p.search(x) for p in pats for x in stated):
             gaps.append(f"{' / '.join(trials)} ({label})")
     for pop in populations:
@@ -257,7 +266,7 @@ def qualifier_gaps(
     # subgroup; the endpoint and the population must meet in one statement (a sentence in its passage, or a row).
     for e in (e for e in analysis.entities.endpoints if e != "HR"):
         labels = {e, *v.endpoint_labels.get(e, {}).values()}
-        for pop in analysis.asked_populations:
+        for pop in populations:
             pats = population_patterns(guard, pop, broader=False)
             in_row = any(
                 any(x in c.text for x in labels) and any(p.search(passage_text(guard, c.passage)) for p in pats)
@@ -278,7 +287,7 @@ def qualifier_gaps(
     # answered by the whole trial's median beside the group's hazard ratio.
     in_group = [p for pop in populations for p in population_patterns(guard, pop, broader=False)]
     measured = [x for x in stated if not in_group or any(p.search(x) for p in in_group)]
-    for label, pats in asked_measures(analysis.normalized, analysis.entities.endpoints, v, analysis.language):
+    for label, pats in asked_measures(asked_text, analysis.entities.endpoints, v, analysis.language):
         if not any(p.search(x) for p in pats for x in measured):
             group = f" ({', '.join(populations)})" if populations else ""
             gaps.append(f"{' / '.join(trials)} {label}{group}" if group else f"{' / '.join(trials)} ({label})")

@@ -334,3 +334,18 @@ def test_a_described_patient_is_asked_about_only_what_the_asking_sentence_names(
     a = analyse(question, glossary())
     assert a.describes_patient is patient
     assert set(a.asked_populations) == set(asked)
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [
+        # a case note before its question: the question after the break is what is asked
+        ("79F, 2 prior lines - how did the 75+ subgroup do in CASTOR?", "how did the 75+ subgroup do in CASTOR?"),
+        ("68M on DRd: which anti-CD38 regimen next?", "which anti-CD38 regimen next?"),
+        # no described patient: the whole question is asked
+        ("CASTOR PFS with 3 prior lines?", "CASTOR PFS with 3 prior lines?"),
+    ],
+)
+def test_a_described_patients_question_is_read_after_the_case_note(question: str, asking: str) -> None:
+    a = analyse(question, glossary())
+    assert a.asking == asking

@@ -21,6 +21,7 @@ from cd38_guide.question.cues import (
     ASKING_SENTENCE,
     ASKS_DOSE_OF,
     CASE_AGE,
+    CASE_BREAK,
     COMPARE,
     DEFINED,
     DEFINED_STATE,
@@ -117,6 +118,11 @@ class QuestionAnalysis(Frozen):
     )
     defined_term: str | None = Field(
         default=None, description="The term a definition question defines ('penta-refractory'), if one is named."
+    )
+    asking: str = Field(
+        default="",
+        description="What is asked: for a described patient the asking sentence after the case note, else the "
+        "normalised question; figures in the case ('2 prior lines') are context, not a subgroup asked.",
     )
     asked_populations: tuple[str, ...] = Field(
         default=(),
@@ -344,6 +350,7 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         entities = entities.model_copy(update={"endpoints": ()})
     combination = joined_drugs(normalized, entities, vocab)
     entities = with_spelled_regimen(entities, combination, vocab)
+    asking = _asking(normalized)
     return QuestionAnalysis(
         text=text,
         normalized=normalized,
@@ -364,19 +371,26 @@ def analyse(text: str, glossary: tuple[GlossaryEntry, ...] = (), vocab: Vocabula
         asks_overview=bool(entities.trials) and bool(OVERVIEW.search(normalized)),
         combination=combination,
         defined_term=_defined_term(normalized) if intent == "definition" else None,
-        asked_populations=_asked_populations(normalized, entities.populations, vocab)
+        asked_populations=_asked_populations(asking, entities.populations, vocab)
         if describes_patient
         else entities.populations,
+        asking=(asking or normalized) if describes_patient else normalized,
     )
 
 
-def _asked_populations(text: str, populations: tuple[str, ...], vocab: Vocabulary) -> tuple[str, ...]:
-    """The populations of a described patient's question that its last asking sentence names."""
+def _asking(text: str) -> str | None:
+    """A described patient's question: its last asking sentence, after the case note before it ("79F, 2 prior
+    lines - how did the 75+ subgroup do?"); None when no sentence asks."""
     asking = ASKING_SENTENCE.findall(text)
-    if not asking:
+    return CASE_BREAK.split(asking[-1])[-1].strip() if asking else None
+
+
+def _asked_populations(asking: str | None, populations: tuple[str, ...], vocab: Vocabulary) -> tuple[str, ...]:
+    """The populations of a described patient's question that its asking sentence names."""
+    if asking is None:
         return populations
     # The patient's own age ("Frail 78F", "a 78-year-old") says who is asked about, not a subgroup asked for.
-    named = {name for _, name in _found(vocab.populations, CASE_AGE.sub(" ", asking[-1]), negatable=True)}
+    named = {name for _, name in _found(vocab.populations, CASE_AGE.sub(" ", asking), negatable=True)}
     return tuple(p for p in populations if p in named)
 
 

@@ -167,14 +167,18 @@ RESULT_WORDS = re.compile(
 # The sentence that asks, in a question that first describes a case ("55F, len-refractory. Did CANDOR's benefit
 # differ by age?"), and the case's own age in it, which says who is asked about, not a subgroup asked for.
 ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
+# Where a case note gives way to its question: "79F, 2 prior lines - how did the 75+ subgroup do?".
+CASE_BREAK = re.compile(r"\s[-–—]\s|:\s|：")
 CASE_AGE = re.compile(
     r"\b\d{2,3} ?(?-i:[MF])\b|\b\d{2,3}[- ]?(years?|yrs?|y)[- ]?(old|o\b)|\b\d{2,3} ?(yo|y/o)\b"
     r"|\d{2,3} ?(岁|歳)(?!以上|及以上|或以上)",
     re.IGNORECASE,
 )
+_NOT_A_THRESHOLD = r"(?<![≥>=])(?<![≥>=] )(?<!over )(?<!above )(?<!aged )(?<!under )(?<!below )"
 # A described patient: an age, "my patient", a progression history; not a bare age threshold ("over 75", "70岁以上").
 PATIENT = re.compile(
-    r"\b\d{2,3}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|\b\d{2,3} ?(yo|y/o)\b"
+    # "a 75-year-old", not a threshold: ">=75 year-old patients", "over 75 yo"
+    rf"{_NOT_A_THRESHOLD}\b\d{{2,3}}(\.\d)?[- ]?(year|yr|y)[- ]?o(ld)?\b|{_NOT_A_THRESHOLD}\b\d{{2,3}} ?(yo|y/o)\b"
     r"|\b(my|this|our) (patient|pt|man|woman|lady|gentleman)\b"
     # "75F, CrCl 25", "74M s/p ASCT", "68 y/o F": age and sex, the way a case is written in a note
     r"|(?<![\w.-])(1[89]|[2-9]\d|1[01]\d) ?(?-i:[MF])(?![\w-])(?!\s*(pfs|os\b|efs|dor|rate|follow|landmark|surviv|mrd))"
