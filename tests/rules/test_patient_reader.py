@@ -174,6 +174,9 @@ def test_chinese_daratumumab_before_the_drug_name_is_read() -> None:
         ("70 yo, daratumumab -5 months ago, len refractory", "daratumumab_months", None, ("daratumumab_months",)),
         ("74-year-old, last daratumumab 2 months and 3 weeks ago, progressed on it", "daratumumab_months", 2.7, ()),
         ("72.9-year-old woman, lenalidomide-refractory, 2 prior lines", "age", 72, ()),
+        # "plts" is the note's shorthand for platelets; "22k" is thousands per µL, i.e. 22 x10^9/L
+        ("80F on DVd, plts 22k at C2D1", "platelets", 22.0, ()),
+        ("78M, plt 95 x10^9/L, 2 prior lines", "platelets", 95.0, ()),
     ],
 )
 def test_issue_numbers_are_converted_or_refused(text: str, field: str, value: object, refused: tuple) -> None:

@@ -203,7 +203,7 @@ def read_labs(text: str, got: dict[str, Any], notes: list[str]) -> None:
          got, notes, "lvef_percent", "LVEF", lambda v, u: (v, None), 5, 90)  # fmt: skip
     _lab(text, rf"(?:anc|absolute neutrophil count|neutrophils?|中性粒细胞(?:绝对计数)?|好中球(?:数)?){comp}", got,
          notes, "anc", "ANC", _count("ANC", 50), 0, 100)  # fmt: skip
-    _lab(text, rf"(?:platelets?|plt|血小板(?:计数)?){comp}", got, notes, "platelets", "Platelets",
+    _lab(text, rf"(?:platelets?|plts?|血小板(?:计数)?){comp}", got, notes, "platelets", "Platelets",
          _count("Platelets", 2000), 0, 2000)  # fmt: skip
     _lab(text, rf"(?<![a-z])igg{comp}", got, notes, "igg_mg_dl", "IgG", _igg, 0, 10000)
 
