@@ -295,3 +295,33 @@ def test_any_text_gives_a_reading_or_none_never_a_crash(text: str) -> None:
     reading = read_patient(text)
     if reading is not None:
         check_patient(reading.profile)  # whatever is read forms a valid profile
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # the regimen a patient is on now has been given
+        ("72F on DVd C5, plts 60", "bortezomib", "exposed"),
+        ("72F, BP poorly controlled, on IsaKd", "isatuximab", "exposed"),
+        ("68M currently on IsaKd, CrCl 40", "carfilzomib", "exposed"),
+        ("70岁，正在用达雷妥尤单抗，ANC 0.8", "daratumumab", "exposed"),
+        ("75岁男性，DPd治疗中，血小板30", "pomalidomide", "exposed"),
+        ("69M, grade 2 painful neuropathy on DVd", "bortezomib", "exposed"),
+        ("70岁，皮下达雷妥尤单抗注射后出现3级过敏样反应", "daratumumab", "exposed"),
+        ("66M, VTD+ASCT, len maint, progressed", "bortezomib", "exposed"),
+        # conditions written the other way round, and a dash before the question
+        ("72F, BP poorly controlled, on IsaKd", "uncontrolled_hypertension", True),
+        ("69M, grade 2 painful neuropathy on DVd", "neuropathy_grade", 2),
+        ("74F, recurrent pneumonias on DRd", "recurrent_infections", True),
+        ("70M after 2 lines - which anti-CD38?", "prior_lines", 2),
+        # a regimen weighed, planned or asked about is not history
+        ("70M, decision on DPd vs IsaPd?", "daratumumab", None),
+        ("80F, best option DPd or IsaPd?", "pomalidomide", None),
+        ("72M, 2 prior lines: DKd then cilta-cel?", "carfilzomib", None),
+        ("70岁，计划达雷妥尤单抗注射后观察多久？", "daratumumab", None),
+    ],
+)
+def test_current_therapy_and_case_note_findings_are_read(text: str, field: str, value: object) -> None:
+    facts = read_facts(text)
+    assert facts is not None
+    assert getattr(facts, field) == value

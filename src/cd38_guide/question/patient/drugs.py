@@ -129,6 +129,8 @@ def _groups(text: str, inside: list[Mention]) -> list[list[Mention]]:
 _PROGRESSED_ON = re.compile(
     r"^(?!\s*(?:治疗|therapy|treatment)?\s*(?:后|after))[^,;]{0,12}?(?:进展|复发|progress|relaps)"
 )
+_ON_NOW = re.compile(r"\s*(?:(?:currently|now|still)\s+)?on\s*", re.IGNORECASE)
+"""A clause that opens with the regimen the patient is on now: "72F, BP poorly controlled, on IsaKd"."""
 _NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnon|\bnever|非|不是)[\s-]*$")
 
 
@@ -165,6 +167,8 @@ def _status(prefix: str, suffix: str, lex: Lexicon, history: bool) -> tuple[str 
     if re.match(r"^\s*before\s*[,;:，；、]?\s*$", suffix):  # "Velcade and Revlimid before"; not "DPd before cilta-cel"
         return "exposed", False
     if history or c["exp_before"].search(prefix[-30:]) or c["exp_after"].match(head):
+        return "exposed", False
+    if _ON_NOW.fullmatch(prefix):
         return "exposed", False
     return None, False
 

@@ -74,7 +74,7 @@ def read_lines(text: str, got: dict[str, Any]) -> None:
     words = "|".join(w for w in WORDS if w.isascii() and len(w) > 2)
     m = re.search(
         rf"(?<![-\d≥≤<>~])(?<!least )(?<![0-9a-z.])(\d+|{words})\s+"
-        r"(?:prior\s+|previous\s+)?(?:lines?|regimens?)\b(?!\s*-)",
+        r"(?:prior\s+|previous\s+)?(?:lines?|regimens?)\b(?!\s*-(?!\s))",  # not "2 lines->"; "2 lines - which?" is
         text,
     )
     n: int | None = None
@@ -220,7 +220,7 @@ def read_conditions(text: str, got: dict[str, Any]) -> None:
         got["heart_failure_nyha"] = 0
     bp = r"(?:hypertension|blood\s+pressure|bp|htn)"
     if re.search(
-        rf"(?:uncontrolled|poorly\s+controlled|not\s+controlled)\s+{bp}|高血压\s*\(?\s*(?:控制不佳|未控制|控制差)|血压控制不佳|未控制的高血压",
+        rf"(?:uncontrolled|poorly\s+controlled|not\s+controlled)\s+{bp}|{bp}\s+(?:is\s+)?(?:uncontrolled|poorly\s+controlled|not\s+controlled)|高血压\s*\(?\s*(?:控制不佳|未控制|控制差)|血压控制不佳|未控制的高血压",
         text,
     ):
         got["uncontrolled_hypertension"] = True
@@ -231,7 +231,7 @@ def read_conditions(text: str, got: dict[str, Any]) -> None:
         got["uncontrolled_hypertension"] = False
     pn = r"(?:peripheral\s+|sensory\s+)?(?:neuropathy|pn)"
     if m := re.search(
-        rf"(?:grade|g)\s*([0-4])\s+{pn}|{pn}\s*(?:of\s*)?(?:grade|g)\s*([0-4])|([0-4])\s*级(?:周围)?神经病变|周围神经病变\s*([0-4])\s*级",
+        rf"(?:grade|g)\s*([0-4])\s+(?:painful\s+|sensory\s+|motor\s+)?{pn}|{pn}\s*(?:of\s*)?(?:grade|g)\s*([0-4])|([0-4])\s*级(?:周围)?神经病变|周围神经病变\s*([0-4])\s*级",
         text,
     ):
         got["neuropathy_grade"] = int(next(g for g in m.groups() if g))
@@ -251,5 +251,7 @@ def read_conditions(text: str, got: dict[str, Any]) -> None:
         got["hbv"] = "negative"
     if re.search(r"\bno\s+(?:recurrent\s+)?infections?|无反复感染", text):
         got["recurrent_infections"] = False
-    elif re.search(r"(?:recurrent|repeated|frequent)\s+(?:\w+\s+)?infections?|反复感染", text):
+    elif re.search(
+        r"(?:recurrent|repeated|frequent)\s+(?:\w+\s+)?(?:infections?|pneumonias?|sepsis)|反复感染|反复肺炎", text
+    ):
         got["recurrent_infections"] = True
