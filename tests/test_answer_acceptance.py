@@ -367,6 +367,11 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("Can we convert a patient from IV isatuximab to the SC on-body injector?", "switching"),
         # a guideline asked to choose between regimens: its advice must name one of them
         ("Does the Pan-Pacific consensus recommend DKd or IsaKd?", "Pan-Pacific"),
+        # a Chinese case note's asking clause names the subgroup; going back from SC to IV; cost in Chinese
+        ("70岁，DRd一线进展，拟用DVd，CASTOR中既往达雷暴露患者的PFS？", "CASTOR"),
+        ("After a reaction to SC daratumumab, can we switch back to IV?", "subcutaneous back to intravenous"),
+        ("DKd和IsaKd哪个性价比更高？", "费用"),
+        ("76岁，Isa-Pd治疗中，血小板低于多少要停泊马度胺？", "platelet count threshold"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -415,6 +420,9 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("t(4;14) pt - APOLLO PFS in the high-risk group?", "0.85"),
         ("84M, CFS 5 - CANDOR frail subgroup median PFS?", "18.5"),
         ("达雷单药治疗后甲强龙后处理怎么给？", "methylprednisolone 20 mg"),
+        ("74岁，既往2线，1q21扩增，考虑Isa-Kd，IKEMA中70岁及以上亚组的PFS HR？", "0.36"),
+        # restarting after neutropenia is no infusion reaction's management
+        ("63F on Isa-Pd C3, ANC 0.4 - hold isatuximab? what ANC to restart?", "1.0"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

@@ -191,7 +191,12 @@ def subject_gaps(
         # about ("what washout does EHA-EMN recommend?"), and must speak to what was asked.
         subjects = [s for s in subjects if s in guard.vocab.trials]
         if not subjects:
-            dose_gaps = [*regimen_dose_gaps(analysis, guard, speaking), *event_dose_gaps(analysis, guard, speaking)]
+            dose_gaps = [
+                *regimen_dose_gaps(analysis, guard, speaking),
+                *event_dose_gaps(analysis, guard, speaking),
+                *supportive_dose_gaps(analysis, guard, speaking),
+                *threshold_gaps(analysis, guard, speaking),
+            ]
             return [*aspect_gaps, *dose_gaps]
     if attribute and analysis.entities.named_drugs:
         # A dose question is about the drugs it names, not the regimen they are given in.
@@ -205,10 +210,11 @@ def subject_gaps(
         about = [c for c in pool if guard.sentence_about(c.pid, c.text, subject)]
         if attribute and subject not in guard.vocab.trials:
             about = [c for c in about if attribute_cue(attribute, analysis.normalized).search(c.text)]
-            # "in renal impairment", "on dialysis": the dose statement must be for that population.
+            # "in renal impairment", "on dialysis": the dose statement must be for that population (one asked: a
+            # described patient's age is the case, not a dose asked for the elderly).
             pops = [
                 p
-                for e in analysis.entities.populations
+                for e in analysis.asked_populations
                 if _doses_differ(guard, e)
                 for p in guard.vocab.population_patterns(e)
             ]

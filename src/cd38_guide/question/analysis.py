@@ -40,6 +40,7 @@ from cd38_guide.question.cues import (
     SELECT,
     SHARE_QUESTION,
     WHICH_REGIMEN,
+    ZH_CASE_BREAK,
     ZH_RESPONSE_TERMS,
     ZH_ROUTE_PAIR,
 )
@@ -382,7 +383,10 @@ def _asking(text: str) -> str | None:
     """A described patient's question: its last asking sentence, after the case note before it ("79F, 2 prior
     lines - how did the 75+ subgroup do?"); None when no sentence asks."""
     asking = ASKING_SENTENCE.findall(text)
-    return CASE_BREAK.split(asking[-1])[-1].strip() if asking else None
+    if not asking:
+        return None
+    last = CASE_BREAK.split(asking[-1])[-1].strip()
+    return ZH_CASE_BREAK.split(last)[-1].strip() if question_language(last) == "zh" else last
 
 
 def _asked_populations(asking: str | None, populations: tuple[str, ...], vocab: Vocabulary) -> tuple[str, ...]:

@@ -169,6 +169,8 @@ RESULT_WORDS = re.compile(
 ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
 # Where a case note gives way to its question: "79F, 2 prior lines - how did the 75+ subgroup do?".
 CASE_BREAK = re.compile(r"\s[-–—]\s|:\s|：")
+ZH_CASE_BREAK = re.compile(r"[，,]")
+"""... and in a Chinese note, its comma-separated details ("74岁，既往2线，IKEMA中70岁及以上亚组的PFS HR？")."""
 CASE_AGE = re.compile(
     r"\b\d{2,3} ?(?-i:[MF])\b|\b\d{2,3}[- ]?(years?|yrs?|y)[- ]?(old|o\b)|\b\d{2,3} ?(yo|y/o)\b"
     r"|\d{2,3} ?(岁|歳)(?!以上|及以上|或以上)",
