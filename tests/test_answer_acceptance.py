@@ -423,6 +423,10 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("74岁，既往2线，1q21扩增，考虑Isa-Kd，IKEMA中70岁及以上亚组的PFS HR？", "0.36"),
         # restarting after neutropenia is no infusion reaction's management
         ("63F on Isa-Pd C3, ANC 0.4 - hold isatuximab? what ANC to restart?", "1.0"),
+        # selection asked of an antibody's regimens, tersely, or of a population only a later trial reports
+        ("Which dara-based triplets have PFS data in patients 75 or older?", "28.9"),
+        ("Anti-CD38 regimens with a one-prior-line subgroup result?", "53.3"),
+        ("Which anti-CD38 regimens have data in PI- and IMiD-double-refractory disease?", "58%"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

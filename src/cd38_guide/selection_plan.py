@@ -13,6 +13,9 @@ import re
 from cd38_guide.answer_plan import ANTI_CD38_TRIPLETS, Claim, Plan, Planner
 from cd38_guide.question.analysis import QuestionAnalysis
 
+_SUBGROUP_ENDPOINTS = ("PFS", "OS", "ORR")
+"""The subgroup result a selection line gives, in order of preference."""
+
 
 def _beyond_class(planner: Planner, pop: str, spec: dict, lang: str, limit: int = 5) -> Plan:
     """Disease past the anti-CD38 class: each study's result in that population (PFS, else response, else
@@ -111,32 +114,21 @@ def plan_selection(planner: Planner, analysis: QuestionAnalysis) -> Plan:
     for code in named or ANTI_CD38_TRIPLETS:
         if set(excluded) & set(planner.vocab.regimens[code].drugs):
             continue
-        for trial in planner.trials_for(code)[:1]:
-            row = planner.best_row(trial, "PFS", spec.get("rows", [])) if spec.get("rows") else None
-            if row is not None and row.population != "all":
-                plan.claims.append(Claim(planner.outcome_line(row, lang), row.passage))
-                continue
-            doc = planner.vocab.trials[trial].document
-            hit = next(
-                (
-                    p
-                    for p in planner.passages.values()
-                    if p.document_id == doc and p.language == "en" and text.search(p.text)
-                ),
-                None,
-            )
-            if hit is not None:
-                plan.claims.append(Claim(f"{code} ({trial})", hit.id))
-            # "78-year-old with CrCl 25": the other populations' own subgroup results beside the first's.
-            for second in more:
-                also = planner.best_row(trial, "PFS", second["rows"])
-                if also is not None and also.population != "all" and also.population not in spec.get("rows", []):
-                    plan.claims.append(Claim(planner.outcome_line(also, lang), also.passage))
-                    seconds.append(also.population)
+        # The regimen's first trial that speaks of the population: its subgroup result, else a passage naming the
+        # population and the other populations' results; a later trial only when the first has none (EQUULEUS
+        # gives DPd's response in double-refractory disease, which APOLLO does not report).
+        for trial in planner.trials_for(code):
+            claims, also = _trial_claims(planner, code, trial, spec, more, text, lang)
+            if claims:
+                plan.claims += claims
+                seconds += also
+                break
     if plan.claims:
         label = planner.label("population", spec.get("rows", [pop])[0] if spec.get("rows") else pop, lang)
         others = list(dict.fromkeys(planner.label("population", x, lang) for x in seconds))
         where = f"{label} disease" if pop.endswith("refractory") or excluded else f"{label} patients"
+        if label.startswith("refractory to"):  # "disease refractory to a PI and an IMiD"
+            where = f"disease {label}"
         places = [where, *(f"{o} patients" for o in others)]
         where = ", in ".join(places[:-1]) + " and in " + places[-1] if others else where
         plan.lead = (
@@ -175,3 +167,29 @@ def plan_selection(planner: Planner, analysis: QuestionAnalysis) -> Plan:
                     f"{code}含{'和'.join(held)}。" if lang == "zh" else f" {code} contains {' and '.join(held)}."
                 )
     return plan
+
+
+def _trial_claims(
+    planner: Planner, code: str, trial: str, spec: dict, more: list[dict], text: re.Pattern[str], lang: str
+) -> tuple[list[Claim], list[str]]:
+    """One trial's lines for a regimen in the population: its subgroup row (PFS, else OS or response), else the
+    passage naming the population with the other populations' own rows (and which populations those are)."""
+    rows = spec.get("rows", [])
+    row = next((r for ep in _SUBGROUP_ENDPOINTS if rows and (r := planner.best_row(trial, ep, rows)) is not None), None)
+    if row is not None and row.population != "all":
+        return [Claim(planner.outcome_line(row, lang), row.passage)], []
+    claims, seconds = [], []
+    doc = planner.vocab.trials[trial].document
+    hit = next(
+        (p for p in planner.passages.values() if p.document_id == doc and p.language == "en" and text.search(p.text)),
+        None,
+    )
+    if hit is not None:
+        claims.append(Claim(f"{code} ({trial})", hit.id))
+    # "78-year-old with CrCl 25": the other populations' own subgroup results beside the first's.
+    for second in more:
+        also = planner.best_row(trial, "PFS", second["rows"])
+        if also is not None and also.population != "all" and also.population not in rows:
+            claims.append(Claim(planner.outcome_line(also, lang), also.passage))
+            seconds.append(also.population)
+    return claims, seconds

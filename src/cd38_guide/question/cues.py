@@ -45,6 +45,8 @@ SELECT = re.compile(
     r"reasonable|a good (choice|option)|"
     r"candidates?)\b"
     r"|\bwhat (can|should|could) (i|we) (use|give|offer)\b"
+    # a terse query: "Anti-CD38 regimens with a one-prior-line subgroup result?", "dara-based triplets for frail pts?"
+    r"|^\s*((anti-?cd38|dara|daratumumab|isa|isatuximab)([- ]based)? )?(regimens?|triplets?) (with|for|in|after)\b"
     r"|\bwhat (should|can|could) (a|an|the|this|my|our) .{0,40}\b(receive|get|be (given|offered|treated with))\b"
     r"|选择|选用|选哪|可以选|选什么|怎么选|如何选|可选|哪(种|个|些)[^，。？]{0,10}方案|用哪(种|个)|用什么[^，。？]{0,10}方案|推荐(?!剂量)|方案有哪些|适合"
     r"|選択",
@@ -52,7 +54,11 @@ SELECT = re.compile(
 )
 # "What next?", "怎么办": a choice asked of a population ("DRd-refractory: what next?"); of a described patient,
 # the patient case.
-WHICH_REGIMEN = re.compile(r"\bwhich (anti-?cd38 )?(regimens?|triplets?|combinations?)\b|哪(种|个)(抗CD38)?方案", re.I)
+WHICH_REGIMEN = re.compile(
+    r"\bwhich ((anti-?cd38|dara|daratumumab|isa|isatuximab)([- ]based)? )?(regimens?|triplets?|combinations?)\b"
+    r"|哪(种|个|些)(抗CD38|达雷妥尤单抗|伊沙妥昔单抗)?(单抗)?(三联)?方案",
+    re.I,
+)
 NEXT = re.compile(r"\bwhat next\b|\bnext (line|step|regimen|treatment|therapy)\b|怎么办|如何处理|下一步", re.IGNORECASE)
 OPTIONS = re.compile(
     r"\b(options?|choices?|choose|regimens?|treat(ment)? options?)\b|怎么选|如何选|方案", re.IGNORECASE
