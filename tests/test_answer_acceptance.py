@@ -108,6 +108,28 @@ def test_shorthand_is_vocabulary_not_an_unknown_term(real_assistant) -> None:
     assert "CASTOR" in a.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "shown", "lacking"),
+    [
+        # an adverse event compared: each side's trial quotes, and the side whose trials report none of it said so
+        ("Infusion reactions, IsaKd vs DKd?", "45.8%", "DKd (CANDOR"),
+        ("IsaKd与DKd的输注反应发生率比较？", "45.8%", "DKd (CANDOR"),
+        # one trial compared both: its quote answers, no efficacy table in its place
+        ("Ocular events BVd vs DVd?", "79%", None),
+    ],
+)
+def test_an_adverse_event_compared_is_quoted_per_side_or_said_missing(
+    real_assistant, question: str, shown: str, lacking: str | None
+) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained and shown in a.answer
+    assert a.table is None and (a.direct_answer is None or "PFS" not in a.direct_answer.text)
+    if lacking:
+        assert a.missing and lacking in a.missing and lacking in a.answer
+    else:
+        assert not a.missing
+
+
 def test_app_examples_are_all_answered_correctly(real_assistant) -> None:
     from cd38_guide.ui.ask_tab import EXAMPLES
 

@@ -343,6 +343,8 @@ def compose(
     if table is not None:
         blocks.append(_table_markdown(table))
     blocks.append(" ".join(f"{s.label or ''}{s.text} [{s.citations[0]}]" for s in sentences))
+    if direct is None and plan.missing:  # a side the quotes cannot speak for ("no infusion reaction data for DKd")
+        blocks.append(" ".join(plan.missing))
     return Composition(
         False,
         sentences,

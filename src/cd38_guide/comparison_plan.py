@@ -11,6 +11,9 @@ from cd38_guide.question.analysis import QuestionAnalysis
 
 def plan_comparison(planner: Planner, analysis: QuestionAnalysis) -> Plan:
     """Both sides of an 'A vs B' question: head-to-head when one trial compared them, else a table."""
+    toxicity = _toxicity_sides(planner, analysis)
+    if toxicity is not None:
+        return toxicity
     if analysis.entities.attributes and not analysis.entities.endpoints:
         return Plan()  # "dara vs isa epitopes?", "dose of DVd vs DPd?": the quotes answer, not a results table
     asked = set(analysis.entities.endpoints) - {"HR"}
@@ -109,3 +112,41 @@ def _lacking_subgroup(
         f"{' and '.join(lacking)} report{'s' if one else ''} no {what} in the corpus; "
         f"{'its line is' if one else 'their lines are'} for all patients."
     )
+
+
+_IRR = "infusion reactions"
+# Efficacy endpoints: a comparison asking one of them gets the results table, whatever adverse event it names.
+_EFFICACY = frozenset({"PFS", "OS", "ORR", "CR", "VGPR", "MRD", "PFS2", "TTNT", "DOR", "EFS", "TTP", "sCR", "CBR"})
+
+
+def _toxicity_sides(planner: Planner, analysis: QuestionAnalysis) -> Plan | None:
+    """ "Infusion reactions, IsaKd vs DKd?", "BVd vs DVd ocular events?": an adverse event compared is answered by
+    each side's own trial quotes, never by a PFS table; a side whose trials report nothing of the event is said to
+    lack it. None when no adverse event is asked (or an efficacy endpoint is)."""
+    v = planner.vocab
+    events = v.adverse_events_in(analysis.normalized)
+    patterns = [p for e in events for p in v.adverse_events[e]]
+    if "IRR" in analysis.entities.endpoints:
+        events, patterns = [*events, _IRR], [*patterns, *v.endpoints["IRR"]]
+    if not patterns or set(analysis.entities.endpoints) & _EFFICACY or len(analysis.sides) < 2:
+        return None
+    a, b = analysis.sides[0], analysis.sides[1]
+
+    def reports(trials: list[str]) -> bool:
+        docs = {v.trials[t].document or t.lower() for t in trials}  # a trial's file is named after it
+        return any(p.document_id in docs and any(x.search(p.text) for x in patterns) for p in planner.passages.values())
+
+    head = [t.name for t in v.trials.values() if {t.regimen, t.comparator} == {a, b}]
+    plan = Plan()
+    if head and reports(head):
+        return plan
+    lang = analysis.language
+    zh_names = {**v.aspect_labels, _IRR: "输注反应"}
+    what = "、".join(zh_names.get(e, e) for e in events) if lang == "zh" else " or ".join(events)
+    for side in (a, b):
+        trials = planner.trials_for(side)
+        if trials and not reports(trials):
+            where = f"{side} ({' / '.join(trials)})"
+            zh = f"语料库中没有{where}的{what}数据。"
+            plan.missing.append(zh if lang == "zh" else f"The corpus holds no {what} data for {where}.")
+    return plan
