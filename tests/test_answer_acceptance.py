@@ -394,6 +394,8 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("After a reaction to SC daratumumab, can we switch back to IV?", "subcutaneous back to intravenous"),
         ("DKd和IsaKd哪个性价比更高？", "费用"),
         ("76岁，Isa-Pd治疗中，血小板低于多少要停泊马度胺？", "platelet count threshold"),
+        # the final analysis asked: ICARIA-MM's final analysis reports OS and PFS on the next line, not PFS
+        ("ICARIA-MM final analysis PFS?", "final PFS"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -449,6 +451,11 @@ def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assis
         ("Which dara-based triplets have PFS data in patients 75 or older?", "28.9"),
         ("Anti-CD38 regimens with a one-prior-line subgroup result?", "53.3"),
         ("Which anti-CD38 regimens have data in PI- and IMiD-double-refractory disease?", "58%"),
+        # a renal response is no overall response, nor its duration a duration of response; a high-dose vaccine
+        # is no drug dose; a final result stated in the final analysis's passage
+        ("How long must a complete renal response last to be called sustained?", "two months"),
+        ("Does the EMN say anything about high-dose flu vaccine for older patients?", "high-dose influenza vaccine"),
+        ("KarMMa-3 final analysis: median OS?", "41.4"),
         # "CRs" are complete responses, not cytokine release syndrome; a misspelt drug is still the drug
         ("How did ICARIA-MM handle isa interference with IFE when calling CRs?", "immunocapture mass spectrometry"),
         ("Grade 2 infusion reaction on isatuxmab: what happens to the infusion?", "half the initial"),

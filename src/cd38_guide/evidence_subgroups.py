@@ -287,6 +287,21 @@ def qualifier_gaps(
     # answered by the whole trial's median beside the group's hazard ratio.
     in_group = [p for pop in populations for p in population_patterns(guard, pop, broader=False)]
     measured = [x for x in stated if not in_group or any(p.search(x) for p in in_group)]
+    # "ICARIA-MM final analysis PFS?": the endpoint reported in a passage of the final analysis, not its PFS on
+    # the next line or the primary analysis's PFS.
+    if _FINAL.search(asked_text):
+        for e in (e for e in analysis.entities.endpoints if e != "HR"):
+            pats = v.endpoints.get(e, [])
+            final = [
+                c
+                for t in trials
+                for c in on_trial[t]
+                if guard.passage_about(c.pid, t) and _FINAL_STATED.search(passage_text(guard, c.pid))
+            ]
+            if not any(p.search(c.text) for p in pats for c in final):
+                name = v.endpoint_labels.get(e, {}).get(analysis.language, e)
+                name = f"最终分析的{name}" if analysis.language == "zh" else f"final {name}"
+                gaps.append(f"{' / '.join(trials)} ({name})")
     for label, pats in asked_measures(asked_text, analysis.entities.endpoints, v, analysis.language):
         if not any(p.search(x) for p in pats for x in measured):
             group = f" ({', '.join(populations)})" if populations else ""
@@ -294,6 +309,9 @@ def qualifier_gaps(
     return gaps
 
 
+_FINAL = re.compile(r"\bfinal (analysis|pfs|os|results?|data|update)\b|\bat the final\b|最终(分析)?", re.IGNORECASE)
+_FINAL_STATED = re.compile(r"\bfinal\b", re.IGNORECASE)
+"""The final analysis asked of a trial's result, and how its passage says so."""
 _ANTI_CD38_HISTORY = frozenset({"anti-CD38-exposed", "anti-CD38-refractory"})
 _RATE_ENDPOINTS = frozenset({"ORR", "CR", "VGPR", "MRD", "sCR", "CBR"})
 _RATE_SHARE = re.compile(r"\d+(\.\d+)?\s?%|\b\d+ (of|out of) \d+\b")
