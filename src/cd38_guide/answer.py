@@ -344,7 +344,8 @@ def compose(
         blocks.append(_table_markdown(table))
     blocks.append(" ".join(f"{s.label or ''}{s.text} [{s.citations[0]}]" for s in sentences))
     if direct is None and plan.missing:  # a side the quotes cannot speak for ("no infusion reaction data for DKd")
-        blocks.append(" ".join(plan.missing))
+        notes.append(" ".join(plan.missing))
+        blocks.append(notes[-1])
     return Composition(
         False,
         sentences,
