@@ -226,8 +226,6 @@ def qualifier_gaps(
             gaps.append(f"{' / '.join(trials)} ({pop})")
     if gaps:
         return gaps
-    if gaps:
-        return gaps
     if analysis.intent == "toxicity":
         # "CANDOR grade 3+ infections over 75?": a toxicity statement in that subgroup (named by the sentence or its
         # passage's heading), not the trial's Asian subgroup's toxicity or a label passage that mentions older
@@ -290,14 +288,14 @@ def qualifier_gaps(
     # "ICARIA-MM final analysis PFS?": the endpoint reported in a passage of the final analysis, not its PFS on
     # the next line or the primary analysis's PFS.
     if _FINAL.search(asked_text):
+        final = [
+            c
+            for t in trials
+            for c in on_trial[t]
+            if guard.passage_about(c.pid, t) and _FINAL_STATED.search(passage_text(guard, c.pid))
+        ]
         for e in (e for e in analysis.entities.endpoints if e != "HR"):
             pats = v.endpoints.get(e, [])
-            final = [
-                c
-                for t in trials
-                for c in on_trial[t]
-                if guard.passage_about(c.pid, t) and _FINAL_STATED.search(passage_text(guard, c.pid))
-            ]
             if not any(p.search(c.text) for p in pats for c in final):
                 name = v.endpoint_labels.get(e, {}).get(analysis.language, e)
                 name = f"最终分析的{name}" if analysis.language == "zh" else f"final {name}"
