@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cd38_guide.facts import FactRow
 from cd38_guide.question.analysis import QuestionAnalysis
+from cd38_guide.question.cues import MRD_LEVEL
 from cd38_guide.question.vocabulary import Vocabulary
 from cd38_guide.types import Language, Passage
 
@@ -33,9 +34,8 @@ _NOT_RESULTS = re.compile(
 _RATE = re.compile(r"\d+[- ]month|\brates?\b|%|比例|率", re.IGNORECASE)
 _EARLY = re.compile(r"primary analysis|first (readout|analysis)|interim|initial|主要分析|中期", re.IGNORECASE)
 _LATE = re.compile(r"\bfinal\b|long-term|latest|updated?|最终|长期", re.IGNORECASE)
-# An MRD level asked ("10^-5", "10-6", "10⁻⁶") and a landmark asked ("12-month", "12个月", "4-year"): a row of
+# An MRD level asked (MRD_LEVEL: "10^-5", "10-6") and a landmark asked ("12-month", "12个月", "4-year"): a row of
 # another level or landmark of the same endpoint is not the one asked.
-_LEVEL = re.compile(r"10\s*\^?\s*[-−–⁻]\s*([4-7⁴⁵⁶⁷])")
 _LANDMARK = re.compile(r"(?<![\d.])(\d{1,3})[- ]?(month|个月|year|年)", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"follow-?up|f/u|随访", re.IGNORECASE)
 MAX_LINES = 6
@@ -71,9 +71,9 @@ class Plan:
 
 
 def _level_of(text: str) -> str | None:
-    """The MRD level a text names ("10^-5", "10-6", "10⁻⁶"), as a digit."""
-    m = _LEVEL.search(text)
-    return m.group(1).translate(str.maketrans("⁴⁵⁶⁷", "4567")) if m else None
+    """The MRD level a text names ("10^-5", "10-6"), as a digit."""
+    m = MRD_LEVEL.search(text)
+    return m.group(1) if m else None
 
 
 def _at_asked_level(rows: list[FactRow], question: str) -> list[FactRow]:

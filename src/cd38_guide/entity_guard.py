@@ -19,7 +19,7 @@ from cd38_guide.types import Passage
 # A statement about anti-CD38 antibodies as a class is about each of them.
 CLASS_MENTION = {"anti_cd38": re.compile(r"anti-?CD38|CD38 (monoclonal )?antibod|抗CD38", re.IGNORECASE)}
 # An amount of a drug given (not a concentration measured, "IgG below 400 mg/dL"), and where a clause ends.
-_AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg(?!/d?L)|units)\b", re.IGNORECASE)
+AMOUNT = re.compile(r"\d+(?:[./]\d+)? ?(?:mg/kg|mg/m|mg(?!/d?L)|units)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]\s")
 
 # Drugs that appear in nearly every regimen: naming them does not make a question about them.
@@ -204,7 +204,7 @@ class EntityGuard:
             for p in self.vocab.drug_names(d)
             for m in p.finditer(text)
         )
-        for amount in _AMOUNT.finditer(text):
+        for amount in AMOUNT.finditer(text):
             start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, amount.start())), default=0)
             end = next((m.start() for m in _CLAUSE_END.finditer(text, amount.end())), len(text))
             before = [d for a, b, d in names if start <= a and b <= amount.start()]
@@ -237,6 +237,7 @@ def regimen_drugs_asked(analysis: QuestionAnalysis, guard: EntityGuard) -> set[s
 
 
 __all__ = [
+    "AMOUNT",
     "ATTRIBUTE_CUES",
     "ATTRIBUTE_LABELS",
     "CLASS_MENTION",

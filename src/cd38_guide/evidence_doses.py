@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 
-from cd38_guide.entity_guard import EntityGuard, regimen_drugs_asked
+from cd38_guide.entity_guard import AMOUNT, EntityGuard, regimen_drugs_asked
 from cd38_guide.evidence_subgroups import passage_text
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.sentence_selection import Candidate
 
 DOSE_STATED = re.compile(
-    r"\d+(\.\d+)?\s?(mg|g|units?)(/kg|/m2|/m²)?\b(?!/d?l\b)"
+    rf"{AMOUNT.pattern}|\d+(\.\d+)?\s?(g|unit)(/kg)?\b(?!/d?l\b)"
     r"|\b(full|standard|usual|same|approved|labell?ed|reduced) doses?\b|\bno dose (adjustment|modification|reduction)",
     re.IGNORECASE,
 )
-"""A dose stated: an amount with its unit, or a dose named as the label's ("full dose", "no dose adjustment")."""
+"""A dose stated: a drug's amount (the entity guard's), grams of IVIG, or a dose named as the label's ("full dose",
+"no dose adjustment")."""
 
 
 def supportive_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
@@ -36,7 +37,7 @@ def supportive_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong:
     ]
 
 
-_AMOUNT = re.compile(
+_AMOUNT_ASKED = re.compile(
     r"\b(how much|to what|what (dose|level|amount)|dose levels?|which dose|how (low|far)|drop\w* to|step\w* down)\b"
     r"|\bhow (should|do|would|can) (i|we|you) (reduce|adjust|modify|dose)\b"
     r"|多少|几毫克|什么剂量|哪个剂量|(怎么|如何|怎样)(减量|调整)",
@@ -53,7 +54,7 @@ def event_dose_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list
     asked = "dose_adjustment" in attributes or analysis.intent == "dose_adjustment"
     asked = asked or ("dose" in attributes and bool(_REDUCED.search(analysis.normalized)))
     # ... asked as an amount or a rule ("to what level?", "减到多少", "怎么减量"), not as which drug to reduce
-    asked = asked and bool(_AMOUNT.search(analysis.normalized))
+    asked = asked and bool(_AMOUNT_ASKED.search(analysis.normalized))
     events = guard.vocab.adverse_events_in(analysis.normalized)
     if not asked or not events:
         return []

@@ -18,11 +18,11 @@ from cd38_guide.index.lexical import tokenize
 from cd38_guide.query_terms import is_rare_word
 from cd38_guide.question.analysis import QuestionAnalysis
 from cd38_guide.question.combinations import JOINER
+from cd38_guide.question.cues import MRD_LEVEL
 from cd38_guide.question.vocabulary import Vocabulary
 from cd38_guide.sentence_selection import Candidate, definition_test
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])\b")
 # "with 3 prior lines" (a subgroup), not "1-3 prior lines", "at least 2 prior lines" or "≥2 prior lines" (criteria)
 _LINES = re.compile(
     r"(?<![\w≥>–-])(?<![≥>–-] )(?<!least )(?<!to )(?<!or )([2-9]|two|three|four|five) (?:prior|previous) "
@@ -90,7 +90,7 @@ def _landmark(months: int, years: bool = False) -> re.Pattern[str]:
 def asked_qualifiers(question: str) -> list[tuple[str, list[re.Pattern[str]]]]:
     """Figures in a result question that name a subgroup, threshold or time point, with how a passage states them."""
     out = []
-    for m in _MRD_LEVEL.finditer(question):
+    for m in MRD_LEVEL.finditer(question):
         d = m.group(1)
         out.append(
             (f"MRD at 10^-{d}", [re.compile(rf"10\s*\^?\s*[-−–]\s*{d}\b|10{chr(0x207B)}{_SUPERSCRIPT[int(d)]}")])

@@ -173,6 +173,8 @@ RESULT_WORDS = re.compile(
 # The sentence that asks, in a question that first describes a case ("55F, len-refractory. Did CANDOR's benefit
 # differ by age?"), and the case's own age in it, which says who is asked about, not a subgroup asked for.
 ASKING_SENTENCE = re.compile(r"[^.?!。？！;；]*[?？]")
+# An MRD level named ("10^-5", "10-6"): the depth a rate is measured at.
+MRD_LEVEL = re.compile(r"10\s*\^?\s*[-−–]\s*([4-7])(?!\d)")
 # Where a case note gives way to its question: "79F, 2 prior lines - how did the 75+ subgroup do?".
 CASE_BREAK = re.compile(r"\s[-–—]\s|:\s|：")
 ZH_CASE_BREAK = re.compile(r"[，,]")
