@@ -119,3 +119,13 @@ def threshold_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[
         ):
             gaps.append(f"{' / '.join(subjects)} ({count} threshold)" if subjects else f"{count} threshold")
     return gaps
+
+
+def dose_rule_gaps(analysis: QuestionAnalysis, guard: EntityGuard, strong: list[Candidate]) -> list[str]:
+    """The dose and dose-rule checks every question gets, a described patient's too: a partner drug's dose for a
+    toxicity, a supportive drug's dose, a count's cut-off."""
+    return [
+        *event_dose_gaps(analysis, guard, strong),
+        *supportive_dose_gaps(analysis, guard, strong),
+        *threshold_gaps(analysis, guard, strong),
+    ]

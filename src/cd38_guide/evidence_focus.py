@@ -15,10 +15,8 @@ from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
 from cd38_guide.evidence_doses import (
     DOSE_STATED,
-    event_dose_gaps,
+    dose_rule_gaps,
     regimen_dose_gaps,
-    supportive_dose_gaps,
-    threshold_gaps,
 )
 from cd38_guide.evidence_qualifiers import (
     INTERVAL_ASPECT,
@@ -193,9 +191,7 @@ def subject_gaps(
         if not subjects:
             dose_gaps = [
                 *regimen_dose_gaps(analysis, guard, speaking),
-                *event_dose_gaps(analysis, guard, speaking),
-                *supportive_dose_gaps(analysis, guard, speaking),
-                *threshold_gaps(analysis, guard, speaking),
+                *dose_rule_gaps(analysis, guard, speaking),
             ]
             return [*aspect_gaps, *dose_gaps]
     if attribute and analysis.entities.named_drugs:
@@ -250,14 +246,12 @@ def subject_gaps(
         *aspect_gaps,
         *population_gaps(analysis, guard, candidates, plan),
         *supportive_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
-        *supportive_dose_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
-        *event_dose_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
+        *dose_rule_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *design_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
-        *threshold_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
     ]
     return list(dict.fromkeys(found))  # two checks may find the same gap ("daratumumab (t(11;14))")
 
