@@ -396,6 +396,9 @@ def test_criteria_and_design_questions_are_answered(real_assistant, question: st
         ("76岁，Isa-Pd治疗中，血小板低于多少要停泊马度胺？", "platelet count threshold"),
         # the final analysis asked: ICARIA-MM's final analysis reports OS and PFS on the next line, not PFS
         ("ICARIA-MM final analysis PFS?", "final PFS"),
+        # NK-cell loss is reported for daratumumab only: asked of isatuximab, the daratumumab studies do not answer
+        ("Does isatuximab cause NK-cell depletion?", "isatuximab (NK-cell loss)"),
+        ("伊沙妥昔单抗会导致NK细胞减少吗？", "NK细胞减少"),
     ],
 )
 def test_an_asked_population_or_aspect_no_quote_speaks_to_is_declined(real_assistant, question, missing) -> None:
@@ -893,3 +896,11 @@ def test_a_retreatment_result_asked_leads_with_the_retreatment_studies_not_the_w
     a = real_assistant.ask("What response rates were seen with daratumumab retreatment?")
     assert not a.abstained and a.direct_answer is None
     assert {"danish-daratumumab-retreatment", "souren-retreatment"} <= set(_ids(a)[:2])
+
+
+@pytest.mark.parametrize("question", ["Does daratumumab deplete NK cells?", "达雷妥尤单抗治疗后NK细胞会怎样？"])
+def test_nk_cell_loss_asked_of_daratumumab_is_answered_from_its_study(real_assistant, question) -> None:
+    a = real_assistant.ask(question)
+    assert not a.abstained
+    assert "almost disappeared" in a.answer
+    assert a.citations[0].passage_id == "wang-nk-fratricide"

@@ -13,6 +13,7 @@ import re
 from cd38_guide.answer_plan import Plan
 from cd38_guide.config import AnswerSettings
 from cd38_guide.entity_guard import ATTRIBUTE_LABELS, EntityGuard, attribute_cue, attribute_of, found_in
+from cd38_guide.evidence_cutoffs import cutoff_gaps
 from cd38_guide.evidence_doses import (
     DOSE_STATED,
     dose_rule_gaps,
@@ -249,6 +250,7 @@ def subject_gaps(
         *dose_rule_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *design_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *qualifier_gaps(analysis, guard, candidates, plan),
+        *cutoff_gaps(analysis, guard),
         *combination_gaps(analysis, guard, candidates[:ASPECT_WINDOW], plan),
         *interference_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),
         *definition_gaps(analysis, guard, candidates[:ASPECT_WINDOW]),

@@ -211,6 +211,11 @@ _TIMING_DOSE = re.compile(
 )
 
 
+# "hypertension on carfilzomib? (pt already on 2 antihypertensives, planning IsaKd)": an aside after the question
+# describes the patient; an aspect named there (antihypertensive drugs) is context, not what is asked.
+_AFTER_ASIDE = re.compile(r"([?？])\s*[(（][^()（）]*[)）]\s*$")
+
+
 def extract_entities(text: str, vocab: Vocabulary) -> Entities:
     """Entities named in ``text`` (already normalised), in reading order."""
     regimens = [name for _, name in _found(vocab.regimen_patterns, text)]
@@ -258,7 +263,10 @@ def extract_entities(text: str, vocab: Vocabulary) -> Entities:
         populations=tuple(dict.fromkeys(populations)),
         endpoints=tuple(endpoints),
         attributes=tuple(name for _, name in _found(vocab.finders["attributes"], _TIMING_DOSE.sub(" ", text))),
-        aspects=tuple(name for _, name in _found(vocab.finders["aspects"], text, skip_before=_REASON_BEFORE)),
+        aspects=tuple(
+            name
+            for _, name in _found(vocab.finders["aspects"], _AFTER_ASIDE.sub(r"\1", text), skip_before=_REASON_BEFORE)
+        ),
         routes=tuple(routes),
         refractory_drugs=tuple(d for d in dict.fromkeys(history) if vocab.drug_class.get(d, "steroid") != "steroid"),
     )
