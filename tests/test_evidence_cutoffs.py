@@ -26,6 +26,7 @@ from cd38_guide.evidence_cutoffs import cutoffs
         ("eGFR ≥60", {("renal", "above", 60)}),
         ("median age 67 years", set()),
         ("78M on DRd, weight over 65 kg", set()),
+        ("platelets > 75 × 10^9/L", set()),
     ],
 )
 def test_cutoffs_are_read_with_their_measure_and_side(text: str, expected: set) -> None:

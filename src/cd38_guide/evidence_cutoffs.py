@@ -20,7 +20,7 @@ Cutoff = tuple[str, str, int]
 
 # "aged 75 or older", "75+", "≥75", "over 75", "older than 65", "75 years and older", "75岁以上", "≥75岁".
 _AGE_ABOVE = re.compile(
-    r"(?:\bover|\babove|\bolder than|≥|>=|>|大于|超过)\s*(6\d|7\d|8\d)(?![\d.])(?!\s*(?:kg|mg|ml|%|mmol|g/))"
+    r"(?:\bover|\babove|\bolder than|≥|>=|>|大于|超过)\s*(6\d|7\d|8\d)(?![\d.])(?!\s*(?:kg|mg|ml|%|mmol|g/|×|x\s*10))"
     r"|(?<![\d.])(6\d|7\d|8\d)(?:\s*\+|[- ]years?(?: of age)?[- ](?:and|or)[- ](?:older|above|over)"
     r"|[- ](?:or|and)[- ](?:older|above|over))"
     r"|(?<![\d.])(6\d|7\d|8\d)\s*岁(?:以上|及以上|或以上)",
